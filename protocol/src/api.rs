@@ -1,0 +1,179 @@
+//! JSON bodies of the HTTP API under `/api`.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::error::ErrorCode;
+use crate::ids::SessionId;
+use crate::pin::Pin;
+use crate::ws::{ConsentScope, EndReason, SessionStatus};
+
+/// `POST /api/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// `POST /api/login` (200) and `GET /api/me`: who is signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub username: String,
+}
+
+/// `POST /api/pins`. Both fields are optional; an empty body is fine.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinRequest {
+    /// Free text that starts the session report's notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// "Create another PIN": the PIN this one replaces. The old PIN then
+    /// answers `pin_superseded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<String>,
+}
+
+/// `POST /api/pins` (201).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinIssued {
+    pub pin: Pin,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    /// The link to send the customer: `<public-url>/?code=<pin>`.
+    pub link: String,
+}
+
+/// `PATCH /api/sessions/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotesUpdate {
+    pub notes: String,
+}
+
+/// One row of `GET /api/sessions`: everything the server remembers about a
+/// support session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionReport {
+    pub id: SessionId,
+    pub technician: String,
+    pub customer: String,
+    /// Last two digits of the PIN; the PIN itself is a secret and is not kept.
+    pub pin_suffix: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub pin_created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub joined_at: OffsetDateTime,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub started_at: Option<OffsetDateTime>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub ended_at: Option<OffsetDateTime>,
+    /// From start to end (or from join to end when never started).
+    pub duration_secs: Option<i64>,
+    pub status: SessionStatus,
+    pub end_reason: Option<EndReason>,
+    pub notes: String,
+    pub consent: Vec<ConsentEvent>,
+}
+
+/// A consent request, answer or stop, as the report keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentEvent {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub scope: ConsentScope,
+    pub event: ConsentEventKind,
+}
+
+/// What happened to consent at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentEventKind {
+    Requested,
+    Allowed,
+    Denied,
+    TimedOut,
+    Stopped,
+}
+
+/// Every HTTP error body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_secs: Option<u64>,
+}
+
+impl ApiError {
+    /// An error body with the code's default sentence.
+    pub fn new(code: ErrorCode) -> Self {
+        Self {
+            code,
+            message: code.message().to_owned(),
+            retry_after_secs: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn pin_request_accepts_empty_object() {
+        let req: PinRequest = serde_json::from_value(json!({})).unwrap();
+        assert_eq!(req, PinRequest::default());
+        let req: PinRequest =
+            serde_json::from_value(json!({"replaces": "123456", "notes": "n"})).unwrap();
+        assert_eq!(req.replaces.as_deref(), Some("123456"));
+    }
+
+    #[test]
+    fn pin_issued_shape() {
+        let issued = PinIssued {
+            pin: Pin::parse("123456").unwrap(),
+            expires_at: time::macros::datetime!(2026-11-22 10:20 UTC),
+            link: "https://help.example/?code=123456".into(),
+        };
+        let value = serde_json::to_value(&issued).unwrap();
+        assert_eq!(
+            value,
+            json!({"pin": "123456", "expires_at": "2026-11-22T10:20:00Z", "link": "https://help.example/?code=123456"})
+        );
+        assert_eq!(serde_json::from_value::<PinIssued>(value).unwrap(), issued);
+    }
+
+    #[test]
+    fn report_round_trips() {
+        let at = time::macros::datetime!(2026-11-22 10:00 UTC);
+        let report = SessionReport {
+            id: SessionId(3),
+            technician: "tess".into(),
+            customer: "Ann".into(),
+            pin_suffix: "56".into(),
+            pin_created_at: at,
+            joined_at: at,
+            started_at: Some(at),
+            ended_at: None,
+            duration_secs: None,
+            status: SessionStatus::Active,
+            end_reason: None,
+            notes: String::new(),
+            consent: vec![ConsentEvent {
+                at,
+                scope: ConsentScope::ScreenView,
+                event: ConsentEventKind::Allowed,
+            }],
+        };
+        let text = serde_json::to_string(&report).unwrap();
+        assert_eq!(serde_json::from_str::<SessionReport>(&text).unwrap(), report);
+    }
+
+    #[test]
+    fn api_error_shape() {
+        assert_eq!(
+            serde_json::to_value(ApiError::new(ErrorCode::InvalidCredentials)).unwrap(),
+            json!({"code": "invalid_credentials", "message": "Wrong username or password."})
+        );
+    }
+}

@@ -1,0 +1,28 @@
+//! Wire types shared by the Lifeline signalling server and the browser app.
+//!
+//! Serde types and nothing else: this crate compiles both natively and to
+//! wasm, so it must never pull in tokio or web-sys.
+//!
+//! - [`pin`]: the one-time 6-digit [`Pin`] and why a typed PIN is rejected.
+//! - [`ids`]: [`SessionId`] and the [`Role`] a socket plays in a session.
+//! - [`error`]: [`ErrorCode`], the stable machine-readable error vocabulary.
+//! - [`ws`]: WebSocket frames, [`ClientMessage`] (up) and [`ServerMessage`] (down).
+//! - [`api`]: JSON bodies of the HTTP API (login, PINs, session reports).
+//! - [`peer`]: [`PeerMessage`], what the two browsers say over the data channel.
+//! - [`limits`]: size limits both sides enforce.
+//!
+//! `docs/protocol.md` describes the same protocol in prose for third-party clients.
+
+pub mod api;
+pub mod error;
+pub mod ids;
+pub mod limits;
+pub mod peer;
+pub mod pin;
+pub mod ws;
+
+pub use error::ErrorCode;
+pub use ids::{Role, SessionId};
+pub use peer::PeerMessage;
+pub use pin::{Pin, PinError};
+pub use ws::{ClientMessage, ServerMessage};
