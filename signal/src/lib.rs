@@ -1,1 +1,155 @@
-//! placeholder
+//! Lifeline's signalling server: technicians sign in and issue one-time
+//! PINs, customers join with them, and the server introduces the two
+//! browsers (WebRTC signalling) and keeps a report of every session. Screen
+//! and chat never pass through it.
+//!
+//! Map of the crate:
+//! - [`cli`]: the `signal` command line; [`config`]: the settings it yields.
+//! - [`serve`]: accepting TCP/TLS connections and handing them to warp.
+//! - [`http`]: routes: JSON API, `/healthz`, `/metrics`, the web app.
+//! - [`ws`]: the `/ws` WebSocket: one task per socket.
+//! - [`hub`]: all live state (sessions, consoles, PINs) and the rules on it.
+//! - [`pin_book`]: PIN rules (issue, supersede, claim, expire).
+//! - [`throttle`]: failure budgets against guessing; [`client_addr`]: whose.
+//! - [`store`]: SQLite: accounts, logins, PINs, session reports.
+//! - [`password`]: Argon2id; [`admin`]: `signal user ...`.
+//! - [`clock`]: the one source of "now"; [`metrics`]: Prometheus.
+//!
+//! [`run`] is the whole server; `main.rs` and the tests both call it.
+
+pub mod admin;
+pub mod cli;
+pub mod client_addr;
+pub mod clock;
+pub mod config;
+pub mod http;
+pub mod hub;
+pub mod metrics;
+pub mod password;
+pub mod pin_book;
+pub mod serve;
+pub mod store;
+pub mod throttle;
+pub mod ws;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use url::Url;
+
+pub use clock::Clock;
+pub use config::Config;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot read the listening socket: {0}")]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Tls(#[from] serve::TlsError),
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+}
+
+/// Runs the server on `listener` until `shutdown` completes. Open sessions
+/// then end with `server_stopped`, so their reports are complete.
+pub async fn run(listener: TcpListener, mut config: Config, shutdown: impl Future<Output = ()>) -> Result<(), StartError> {
+    let local = listener.local_addr()?;
+    let tls = config.tls.as_ref().map(serve::tls_acceptor).transpose()?;
+    let public_url = match config.public_url.clone() {
+        Some(url) => url,
+        None => default_public_url(local, tls.is_some()),
+    };
+    config.public_url = Some(public_url.clone());
+    let origins = allowed_origins(&public_url, &config.extra_origins, local);
+
+    let store = store::Store::open(&config.data_dir)?;
+    if store.technician_count()? == 0 {
+        tracing::warn!(
+            "No technician account yet. Create one with: signal user add NAME --password-stdin --data {}",
+            config.data_dir.display()
+        );
+    }
+    let hub = hub::Hub::new(store, config, metrics::Metrics::new())?;
+    let ctx = http::Context::new(hub.clone(), origins, public_url.scheme() == "https");
+    tracing::info!(
+        "Lifeline is listening on {local}; customers open {public_url}, technicians {}console",
+        public_url
+    );
+
+    let ticker = {
+        let hub = hub.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                every.tick().await;
+                hub.tick();
+            }
+        })
+    };
+    let stopping = {
+        let hub = hub.clone();
+        async move {
+            shutdown.await;
+            tracing::info!("stopping: ending open sessions");
+            hub.shutdown();
+        }
+    };
+    serve::serve(listener, tls, http::routes(ctx), stopping).await;
+    ticker.abort();
+    Ok(())
+}
+
+/// Where the server can be reached when no `--public-url` was given.
+fn default_public_url(local: SocketAddr, tls: bool) -> Url {
+    let scheme = if tls { "https" } else { "http" };
+    let host = if local.ip().is_unspecified() {
+        // 0.0.0.0 is not an address a customer can open; links need
+        // --public-url, but localhost at least works on this machine.
+        tracing::warn!("listening on all interfaces: set --public-url so customer links point somewhere reachable");
+        "localhost".to_owned()
+    } else {
+        match local {
+            SocketAddr::V4(a) => a.ip().to_string(),
+            SocketAddr::V6(a) => format!("[{}]", a.ip()),
+        }
+    };
+    Url::parse(&format!("{scheme}://{host}:{}/", local.port())).expect("a socket address makes a valid URL")
+}
+
+/// The exact browser origins trusted on the API and the socket.
+fn allowed_origins(public_url: &Url, extra: &[String], local: SocketAddr) -> Vec<String> {
+    let mut origins = vec![public_url.origin().ascii_serialization()];
+    let scheme = public_url.scheme();
+    let port = local.port();
+    // The same machine under its other loopback names.
+    if local.ip().is_loopback() || local.ip().is_unspecified() {
+        for host in ["localhost", "127.0.0.1", "[::1]"] {
+            origins.push(format!("{scheme}://{host}:{port}"));
+        }
+    }
+    origins.extend(extra.iter().map(|o| o.trim_end_matches('/').to_owned()));
+    origins.dedup();
+    origins
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_exact() {
+        let local: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let url = default_public_url(local, false);
+        assert_eq!(url.as_str(), "http://127.0.0.1:8080/");
+        let origins = allowed_origins(&url, &["http://dev:8081/".into()], local);
+        assert!(origins.contains(&"http://127.0.0.1:8080".to_owned()));
+        assert!(origins.contains(&"http://localhost:8080".to_owned()));
+        assert!(origins.contains(&"http://dev:8081".to_owned()));
+        let public = Url::parse("https://help.example.com").unwrap();
+        let remote: SocketAddr = "10.0.0.5:443".parse().unwrap();
+        assert_eq!(allowed_origins(&public, &[], remote), vec!["https://help.example.com"]);
+    }
+}

@@ -1,0 +1,179 @@
+//! The command line: `signal serve` and `signal user add|list|remove`.
+//! Every `serve` flag can also come from a `LIFELINE_*` environment variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use protocol::ws::IceServer;
+use url::Url;
+
+use crate::config::{Config, TlsFiles};
+use crate::throttle::FailureBudget;
+
+/// Lifeline signalling server: browser-only remote support.
+#[derive(Debug, Parser)]
+#[command(name = "signal", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Manage technician accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+/// Where the database lives; shared by every subcommand.
+#[derive(Debug, Args, Clone)]
+pub struct DataArg {
+    /// Folder for the SQLite database (created if missing).
+    #[arg(long = "data", env = "LIFELINE_DATA", default_value = "lifeline-data")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "LIFELINE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub data: DataArg,
+    /// Folder with the built web app (`trunk build --release` writes `dist`).
+    #[arg(long = "static", env = "LIFELINE_STATIC", default_value = "dist")]
+    pub static_dir: PathBuf,
+    /// How long a new PIN stays valid, e.g. `20m`, `1h`.
+    #[arg(long, env = "LIFELINE_PIN_TTL", default_value = "20m", value_parser = humantime::parse_duration)]
+    pub pin_ttl: Duration,
+    /// The address customers and technicians use, e.g. `https://help.example.com`.
+    /// Customer links start with it and it is the browser origin trusted on the WebSocket.
+    #[arg(long, env = "LIFELINE_PUBLIC_URL")]
+    pub public_url: Option<Url>,
+    /// Sign technicians out after this long without activity.
+    #[arg(long, env = "LIFELINE_IDLE_LOGOUT", default_value = "8h", value_parser = humantime::parse_duration)]
+    pub idle_logout: Duration,
+    /// PEM certificate chain for HTTPS (needs --tls-key).
+    #[arg(long, env = "LIFELINE_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for HTTPS (needs --tls-cert).
+    #[arg(long, env = "LIFELINE_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Take client addresses from X-Forwarded-For. Only behind your own reverse proxy.
+    #[arg(long, env = "LIFELINE_TRUST_PROXY_HEADERS")]
+    pub trust_proxy_headers: bool,
+    /// Another browser origin allowed to open the WebSocket (repeatable,
+    /// or comma-separated in the variable), e.g. `http://127.0.0.1:8081` for `trunk serve`.
+    #[arg(long = "allow-origin", env = "LIFELINE_ALLOW_ORIGIN", value_delimiter = ',')]
+    pub allow_origins: Vec<String>,
+    /// STUN or TURN URL given to browsers (repeatable, or comma-separated), e.g. `stun:stun.example.org:3478`.
+    /// Without any, peers use host candidates only: fine on one network.
+    #[arg(long = "ice-server", env = "LIFELINE_ICE_SERVERS", value_delimiter = ',')]
+    pub ice_servers: Vec<String>,
+    /// Failed PIN attempts allowed per address (IPv6: per /64) per minute.
+    #[arg(long, env = "LIFELINE_JOIN_FAILURES_PER_ADDRESS", default_value_t = 5)]
+    pub join_failures_per_address: u32,
+    /// Failed PIN attempts allowed per minute across the whole server.
+    #[arg(long, env = "LIFELINE_JOIN_FAILURES_GLOBAL", default_value_t = 20)]
+    pub join_failures_global: u32,
+    /// How often to ping open sockets; silent ones are dropped after three.
+    #[arg(long, env = "LIFELINE_HEARTBEAT", default_value = "20s", value_parser = humantime::parse_duration)]
+    pub heartbeat: Duration,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a technician account.
+    Add {
+        /// Sign-in name.
+        name: String,
+        /// Read the password from standard input (one line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// List technician accounts.
+    List {
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Delete a technician account and sign it out everywhere.
+    Remove {
+        name: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
+impl ServeArgs {
+    /// The server settings these flags describe.
+    pub fn into_config(self) -> Config {
+        let mut config = Config::new(self.data.dir);
+        config.static_dir = Some(self.static_dir);
+        config.pin_ttl = self.pin_ttl;
+        config.public_url = self.public_url;
+        config.idle_logout = self.idle_logout;
+        config.trust_proxy_headers = self.trust_proxy_headers;
+        config.extra_origins = self.allow_origins;
+        config.ice_servers = self
+            .ice_servers
+            .into_iter()
+            .map(|url| IceServer {
+                urls: vec![url],
+                username: None,
+                credential: None,
+            })
+            .collect();
+        config.tls = match (self.tls_cert, self.tls_key) {
+            (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+            _ => None,
+        };
+        config.join_failures_per_address = FailureBudget {
+            burst: self.join_failures_per_address,
+            per_minute: self.join_failures_per_address,
+        };
+        config.join_failures_global = FailureBudget {
+            burst: self.join_failures_global * 2,
+            per_minute: self.join_failures_global,
+        };
+        config.heartbeat = self.heartbeat;
+        config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serve_flags_parse_human_durations() {
+        let cli = Cli::try_parse_from([
+            "signal", "serve", "--listen", "127.0.0.1:0", "--pin-ttl", "2s", "--data", "/tmp/x",
+            "--allow-origin", "http://a,http://b",
+        ])
+        .unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve")
+        };
+        let config = args.into_config();
+        assert_eq!(config.pin_ttl, Duration::from_secs(2));
+        assert_eq!(config.extra_origins, vec!["http://a", "http://b"]);
+        assert_eq!(config.idle_logout, Duration::from_secs(8 * 3600));
+    }
+
+    #[test]
+    fn tls_needs_both_files() {
+        assert!(Cli::try_parse_from(["signal", "serve", "--tls-cert", "c.pem"]).is_err());
+    }
+
+    #[test]
+    fn user_add_requires_password_stdin() {
+        assert!(Cli::try_parse_from(["signal", "user", "add", "tess"]).is_err());
+        assert!(Cli::try_parse_from(["signal", "user", "add", "tess", "--password-stdin"]).is_ok());
+    }
+}

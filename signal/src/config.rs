@@ -1,0 +1,86 @@
+//! Everything `run` needs to know, with the defaults a single-machine
+//! install wants. The command line (`cli`) fills it; tests build it directly.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use protocol::ws::IceServer;
+use url::Url;
+
+use crate::clock::Clock;
+use crate::throttle::FailureBudget;
+
+/// Server settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Folder holding the SQLite database.
+    pub data_dir: PathBuf,
+    /// Folder with the built web app; `None` serves a page explaining how to
+    /// build it, so the API still works without the app.
+    pub static_dir: Option<PathBuf>,
+    /// How long a PIN stays valid (LogMeIn Rescue's 20 minutes by default).
+    pub pin_ttl: Duration,
+    /// Base of links sent to customers; also the one browser origin trusted
+    /// on the WebSocket. `None` means "the address we listen on".
+    pub public_url: Option<Url>,
+    /// Signed-in technicians idle this long are signed out.
+    pub idle_logout: Duration,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy).
+    pub trust_proxy_headers: bool,
+    /// More browser origins allowed on the WebSocket, e.g. a `trunk serve`
+    /// development server.
+    pub extra_origins: Vec<String>,
+    /// STUN/TURN servers handed to both browsers for each session.
+    pub ice_servers: Vec<IceServer>,
+    /// Certificate and key for HTTPS/WSS.
+    pub tls: Option<TlsFiles>,
+    /// Failed joins one address may make (IPv6: one /64).
+    pub join_failures_per_address: FailureBudget,
+    /// Failed joins the whole server tolerates; bounds the odds of a
+    /// distributed guesser (docs/security.md).
+    pub join_failures_global: FailureBudget,
+    /// Failed sign-ins per address and per username.
+    pub login_failures: FailureBudget,
+    /// How often sockets are pinged; one silent for three intervals is dropped.
+    pub heartbeat: Duration,
+    /// Source of "now" for everything that expires.
+    pub clock: Clock,
+}
+
+/// PEM files for TLS.
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+impl Config {
+    /// Defaults for a server keeping its data in `data_dir`.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            static_dir: None,
+            pin_ttl: Duration::from_secs(20 * 60),
+            public_url: None,
+            idle_logout: Duration::from_secs(8 * 3600),
+            trust_proxy_headers: false,
+            extra_origins: Vec::new(),
+            ice_servers: Vec::new(),
+            tls: None,
+            join_failures_per_address: FailureBudget {
+                burst: 5,
+                per_minute: 5,
+            },
+            join_failures_global: FailureBudget {
+                burst: 40,
+                per_minute: 20,
+            },
+            login_failures: FailureBudget {
+                burst: 5,
+                per_minute: 5,
+            },
+            heartbeat: Duration::from_secs(20),
+            clock: Clock::system(),
+        }
+    }
+}

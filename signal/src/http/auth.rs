@@ -1,0 +1,142 @@
+//! Signing technicians in and out, and the filter that requires it.
+//!
+//! The cookie holds 32 random bytes; the database holds their SHA-256, so a
+//! leaked database does not sign anyone in. The cookie is HttpOnly (no page
+//! script can read it) and SameSite=Strict (no other site can make the
+//! browser send it), and Secure whenever the server is reached over HTTPS.
+
+use std::net::IpAddr;
+
+use protocol::ErrorCode;
+use protocol::api::{LoginRequest, Me};
+use protocol::limits::MAX_CREDENTIAL_BYTES;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use warp::http::StatusCode;
+use warp::http::header::SET_COOKIE;
+use warp::reply::Response;
+use warp::{Filter, Rejection, Reply};
+
+use super::Context;
+use super::errors::{ApiRejection, reject};
+use crate::client_addr::AddrKey;
+use crate::hub::Refusal;
+use crate::password;
+
+/// Name of the login cookie.
+pub const COOKIE: &str = "lifeline_session";
+
+/// A signed-in technician, as handlers see them.
+#[derive(Debug, Clone)]
+pub struct Technician {
+    pub username: String,
+    /// SHA-256 of the cookie token: identifies this login.
+    pub login: String,
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Resolves a cookie token to a technician, refreshing the idle timer.
+pub fn technician_from_token(ctx: &Context, token: Option<&str>) -> Option<Technician> {
+    let login = token_hash(token?);
+    let config = ctx.hub.config();
+    let now = config.clock.now();
+    match ctx
+        .hub
+        .store()
+        .use_login(&login, now, config.idle_logout.as_secs() as i64)
+    {
+        Ok(found) => found.map(|s| Technician {
+            username: s.username,
+            login,
+        }),
+        Err(e) => {
+            tracing::error!("login lookup failed: {e}");
+            None
+        }
+    }
+}
+
+/// Requires a signed-in technician.
+pub fn technician(ctx: Context) -> impl Filter<Extract = (Technician,), Error = Rejection> + Clone {
+    warp::cookie::optional::<String>(COOKIE).and_then(move |token: Option<String>| {
+        let ctx = ctx.clone();
+        async move {
+            technician_from_token(&ctx, token.as_deref())
+                .ok_or_else(|| reject(ApiRejection::new(ErrorCode::NotSignedIn)))
+        }
+    })
+}
+
+/// `POST /api/login`
+pub async fn login(ctx: Context, ip: IpAddr, body: LoginRequest) -> Result<Response, Rejection> {
+    if body.username.len() > MAX_CREDENTIAL_BYTES || body.password.len() > MAX_CREDENTIAL_BYTES {
+        return Err(reject(ApiRejection::new(ErrorCode::InvalidCredentials)));
+    }
+    let addr = AddrKey::of(ip);
+    let user = body.username.trim().to_owned();
+    for blocked in [ctx.inner.login_by_addr.check(&addr), ctx.inner.login_by_user.check(&user)] {
+        if let Err(retry) = blocked {
+            return Err(reject(Refusal::retry_after(ErrorCode::RateLimited, retry.secs())));
+        }
+    }
+    let stored = ctx.hub.store().password_hash(&user).map_err(|e| reject(Refusal::from(e)))?;
+    let password = body.password;
+    // Argon2 takes tens of milliseconds of CPU: keep it off the async threads.
+    let ok = tokio::task::spawn_blocking(move || password::verify(&password, stored.as_deref()))
+        .await
+        .unwrap_or(false);
+    if !ok {
+        ctx.hub.metrics().login_failures.inc();
+        let _ = ctx.inner.login_by_addr.fail(&addr);
+        let _ = ctx.inner.login_by_user.fail(&user);
+        tracing::info!(username = user, %ip, "sign-in refused");
+        return Err(reject(ApiRejection::new(ErrorCode::InvalidCredentials)));
+    }
+    let mut raw = [0u8; 32];
+    rand::rng().fill_bytes(&mut raw);
+    let token = hex::encode(raw);
+    let now = ctx.hub.config().clock.now();
+    ctx.hub
+        .store()
+        .create_login(&token_hash(&token), &user, now)
+        .map_err(|e| reject(Refusal::from(e)))?;
+    tracing::info!(username = user, %ip, "signed in");
+    let mut response = warp::reply::json(&Me { username: user }).into_response();
+    let cookie = format!(
+        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{}",
+        if ctx.inner.secure_cookies { "; Secure" } else { "" }
+    );
+    if let Ok(value) = cookie.parse() {
+        response.headers_mut().insert(SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+/// `POST /api/logout`: forgets the login and closes its consoles.
+pub async fn logout(ctx: Context, token: Option<String>) -> Result<Response, Rejection> {
+    if let Some(token) = token {
+        let login = token_hash(&token);
+        ctx.hub
+            .store()
+            .delete_login(&login)
+            .map_err(|e| reject(Refusal::from(e)))?;
+        ctx.hub.close_consoles_of_login(&login);
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    let expired = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    if let Ok(value) = expired.parse() {
+        response.headers_mut().insert(SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+/// `GET /api/me`
+pub async fn me(technician: Technician) -> Result<Response, Rejection> {
+    Ok(warp::reply::json(&Me {
+        username: technician.username,
+    })
+    .into_response())
+}

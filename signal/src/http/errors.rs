@@ -1,0 +1,123 @@
+//! Every failure becomes a JSON `{code, message}` with a fitting status.
+
+use std::convert::Infallible;
+
+use protocol::ErrorCode;
+use protocol::api::ApiError;
+use warp::http::StatusCode;
+use warp::reply::Response;
+use warp::{Rejection, Reply};
+
+use crate::hub::Refusal;
+
+/// A refusal on its way out as an HTTP error.
+#[derive(Debug)]
+pub struct ApiRejection {
+    pub status: StatusCode,
+    pub body: ApiError,
+}
+
+impl warp::reject::Reject for ApiRejection {}
+
+impl ApiRejection {
+    pub fn new(code: ErrorCode) -> Self {
+        ApiRejection {
+            status: status_of(code),
+            body: ApiError::new(code),
+        }
+    }
+}
+
+impl From<Refusal> for ApiRejection {
+    fn from(r: Refusal) -> Self {
+        ApiRejection {
+            status: status_of(r.code),
+            body: ApiError {
+                message: r.message.unwrap_or_else(|| r.code.message().to_owned()),
+                code: r.code,
+                retry_after_secs: r.retry_after_secs,
+            },
+        }
+    }
+}
+
+/// Turns a refusal into a warp rejection, for `?` in handlers.
+pub fn reject(r: impl Into<ApiRejection>) -> Rejection {
+    warp::reject::custom(r.into())
+}
+
+fn status_of(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::InvalidCredentials | ErrorCode::NotSignedIn => StatusCode::UNAUTHORIZED,
+        ErrorCode::ForbiddenOrigin => StatusCode::FORBIDDEN,
+        ErrorCode::SessionNotFound | ErrorCode::NotFound | ErrorCode::PinUnknown => StatusCode::NOT_FOUND,
+        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::TooLong | ErrorCode::FrameTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::OutOfOrder => StatusCode::CONFLICT,
+        ErrorCode::Internal | ErrorCode::Unknown => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// The one place rejections turn into responses.
+pub async fn recover(err: Rejection) -> Result<Response, Infallible> {
+    let rejection = if let Some(api) = err.find::<ApiRejection>() {
+        ApiRejection {
+            status: api.status,
+            body: api.body.clone(),
+        }
+    } else if err.is_not_found() {
+        ApiRejection::new(ErrorCode::NotFound)
+    } else if err.find::<warp::reject::PayloadTooLarge>().is_some() {
+        ApiRejection {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            body: ApiError {
+                message: "The request body is too large.".into(),
+                ..ApiError::new(ErrorCode::TooLong)
+            },
+        }
+    } else if let Some(e) = err.find::<warp::filters::body::BodyDeserializeError>() {
+        ApiRejection {
+            status: StatusCode::BAD_REQUEST,
+            body: ApiError {
+                message: format!("The request body is not the JSON this endpoint expects: {e}"),
+                ..ApiError::new(ErrorCode::MalformedMessage)
+            },
+        }
+    } else if err.find::<warp::reject::MethodNotAllowed>().is_some() {
+        ApiRejection {
+            status: StatusCode::METHOD_NOT_ALLOWED,
+            body: ApiError {
+                message: "That method is not allowed here.".into(),
+                ..ApiError::new(ErrorCode::BadRequest)
+            },
+        }
+    } else if err.find::<warp::reject::UnsupportedMediaType>().is_some() {
+        ApiRejection {
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            body: ApiError {
+                message: "Send the body as application/json.".into(),
+                ..ApiError::new(ErrorCode::BadRequest)
+            },
+        }
+    } else if err.find::<warp::reject::InvalidQuery>().is_some() {
+        ApiRejection {
+            status: StatusCode::BAD_REQUEST,
+            body: ApiError {
+                message: "The query string is not valid.".into(),
+                ..ApiError::new(ErrorCode::BadRequest)
+            },
+        }
+    } else {
+        tracing::warn!("unhandled rejection: {err:?}");
+        ApiRejection::new(ErrorCode::Internal)
+    };
+    let mut response =
+        warp::reply::with_status(warp::reply::json(&rejection.body), rejection.status).into_response();
+    if let Some(secs) = rejection.body.retry_after_secs
+        && let Ok(value) = secs.to_string().parse()
+    {
+        response.headers_mut().insert(warp::http::header::RETRY_AFTER, value);
+    }
+    Ok(response)
+}

@@ -1,0 +1,224 @@
+//! HTTP routes: the JSON API, health and metrics, the WebSocket upgrade
+//! and the web app, assembled into one filter.
+//!
+//! - `auth`: sign-in, sign-out, the signed-in-technician filter.
+//! - `pins`: `POST /api/pins`.
+//! - `sessions`: reports as JSON and CSV, notes.
+//! - `ops`: `/healthz`, `/metrics`.
+//! - `client`: caller address and origin checks.
+//! - `errors`: every rejection as JSON `{code, message}`.
+//! - `static_files`: the built app with SPA fallback.
+
+pub mod auth;
+mod client;
+mod errors;
+mod ops;
+mod pins;
+mod sessions;
+mod static_files;
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use protocol::ErrorCode;
+use serde::de::DeserializeOwned;
+use warp::http::header::{HeaderMap, HeaderValue};
+use warp::reply::Response;
+use warp::{Filter, Rejection, Reply};
+
+use crate::client_addr::AddrKey;
+use crate::hub::Hub;
+use crate::throttle::FailureThrottle;
+
+pub use client::ip as client_ip;
+pub use errors::ApiRejection;
+
+/// Largest JSON body accepted by the API.
+const MAX_BODY_BYTES: u64 = 16 * 1024;
+
+/// What every handler may need; cheap to clone.
+#[derive(Clone)]
+pub struct Context {
+    pub hub: Hub,
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    /// Exact browser origins allowed to use the API and the socket.
+    pub(crate) origins: Vec<String>,
+    pub(crate) login_by_addr: FailureThrottle<AddrKey>,
+    pub(crate) login_by_user: FailureThrottle<String>,
+    /// Mark the cookie Secure (the public URL is HTTPS).
+    pub(crate) secure_cookies: bool,
+}
+
+impl Context {
+    pub fn new(hub: Hub, origins: Vec<String>, secure_cookies: bool) -> Self {
+        let budget = hub.config().login_failures;
+        Context {
+            hub,
+            inner: Arc::new(Inner {
+                origins,
+                login_by_addr: FailureThrottle::new(budget),
+                login_by_user: FailureThrottle::new(budget),
+                secure_cookies,
+            }),
+        }
+    }
+
+    pub fn origin_allowed(&self, origin: &str) -> bool {
+        self.inner.origins.iter().any(|o| o.eq_ignore_ascii_case(origin))
+    }
+}
+
+fn with_ctx(ctx: Context) -> impl Filter<Extract = (Context,), Error = Infallible> + Clone {
+    warp::any().map(move || ctx.clone())
+}
+
+/// A JSON body, where an empty body means `T::default()`.
+fn json_or_default<T: DeserializeOwned + Default + Send>() -> impl Filter<Extract = (Option<T>,), Error = Rejection> + Clone {
+    warp::body::content_length_limit(MAX_BODY_BYTES)
+        .and(warp::body::bytes())
+        .and_then(|bytes: bytes_alias::Bytes| async move {
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Ok(None);
+            }
+            serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+                errors::reject(ApiRejection {
+                    status: warp::http::StatusCode::BAD_REQUEST,
+                    body: protocol::api::ApiError {
+                        message: format!("The request body is not the JSON this endpoint expects: {e}"),
+                        ..protocol::api::ApiError::new(ErrorCode::MalformedMessage)
+                    },
+                })
+            })
+        })
+}
+
+/// Bytes as warp hands them out.
+mod bytes_alias {
+    pub type Bytes = warp::hyper::body::Bytes;
+}
+
+fn json_body<T: DeserializeOwned + Send>() -> impl Filter<Extract = (T,), Error = Rejection> + Clone {
+    warp::body::content_length_limit(MAX_BODY_BYTES).and(warp::body::json())
+}
+
+/// Headers on every response. `no-referrer` keeps the PIN in `?code=` from
+/// leaking to other sites; refusing frames keeps the consent dialog from
+/// being overlaid by a hostile page (clickjacking).
+fn security_headers() -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static("frame-ancestors 'none'"),
+    );
+    h
+}
+
+/// Every route, with errors turned into JSON.
+pub fn routes(ctx: Context) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
+    let api = warp::path("api");
+    let origin = client::trusted_origin(ctx.clone());
+
+    let login = warp::post()
+        .and(api)
+        .and(warp::path("login"))
+        .and(warp::path::end())
+        .and(origin.clone())
+        .and(with_ctx(ctx.clone()))
+        .and(client::ip(ctx.clone()))
+        .and(json_body())
+        .and_then(auth::login);
+    let logout = warp::post()
+        .and(api)
+        .and(warp::path("logout"))
+        .and(warp::path::end())
+        .and(origin.clone())
+        .and(with_ctx(ctx.clone()))
+        .and(warp::cookie::optional::<String>(auth::COOKIE))
+        .and_then(auth::logout);
+    let me = warp::get()
+        .and(api)
+        .and(warp::path("me"))
+        .and(warp::path::end())
+        .and(auth::technician(ctx.clone()))
+        .and_then(auth::me);
+    let create_pin = warp::post()
+        .and(api)
+        .and(warp::path("pins"))
+        .and(warp::path::end())
+        .and(origin.clone())
+        .and(with_ctx(ctx.clone()))
+        .and(auth::technician(ctx.clone()))
+        .and(json_or_default())
+        .and_then(pins::create);
+    let list_sessions = warp::get()
+        .and(api)
+        .and(warp::path("sessions"))
+        .and(warp::path::end())
+        .and(with_ctx(ctx.clone()))
+        .and(auth::technician(ctx.clone()))
+        .and(warp::query())
+        .and_then(sessions::list);
+    let sessions_csv = warp::get()
+        .and(api)
+        .and(warp::path("sessions.csv"))
+        .and(warp::path::end())
+        .and(with_ctx(ctx.clone()))
+        .and(auth::technician(ctx.clone()))
+        .and(warp::query())
+        .and_then(sessions::csv);
+    let patch_notes = warp::patch()
+        .and(api)
+        .and(warp::path("sessions"))
+        .and(warp::path::param::<i64>())
+        .and(warp::path::end())
+        .and(origin)
+        .and(with_ctx(ctx.clone()))
+        .and(auth::technician(ctx.clone()))
+        .and(json_body())
+        .and_then(sessions::patch_notes);
+
+    let healthz = warp::get()
+        .and(warp::path("healthz"))
+        .and(warp::path::end())
+        .map(ops::healthz);
+    let metrics_ctx = ctx.clone();
+    let metrics = warp::get()
+        .and(warp::path("metrics"))
+        .and(warp::path::end())
+        .map(move || ops::metrics(&metrics_ctx));
+
+    let socket = crate::ws::route(ctx.clone());
+    let app = static_files::routes(ctx.hub.config().static_dir.as_deref());
+
+    login
+        .or(logout)
+        .unify()
+        .or(me)
+        .unify()
+        .or(create_pin)
+        .unify()
+        .or(sessions_csv)
+        .unify()
+        .or(list_sessions)
+        .unify()
+        .or(patch_notes)
+        .unify()
+        .or(healthz)
+        .unify()
+        .or(metrics)
+        .unify()
+        .or(socket)
+        .unify()
+        .or(app)
+        .unify()
+        .recover(errors::recover)
+        .unify()
+        .with(warp::reply::with::headers(security_headers()))
+        .map(Reply::into_response)
+}

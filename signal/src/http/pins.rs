@@ -1,0 +1,18 @@
+//! `POST /api/pins`: "New PIN" and "Create another PIN".
+
+use protocol::api::PinRequest;
+use warp::http::StatusCode;
+use warp::reply::Response;
+use warp::{Rejection, Reply};
+
+use super::Context;
+use super::auth::Technician;
+use super::errors::reject;
+
+pub async fn create(ctx: Context, technician: Technician, body: Option<PinRequest>) -> Result<Response, Rejection> {
+    let issued = ctx
+        .hub
+        .issue_pin(&technician.username, body.unwrap_or_default())
+        .map_err(reject)?;
+    Ok(warp::reply::with_status(warp::reply::json(&issued), StatusCode::CREATED).into_response())
+}

@@ -1,0 +1,170 @@
+//! Session reports: `GET /api/sessions`, `GET /api/sessions.csv`,
+//! `PATCH /api/sessions/{id}`.
+
+use protocol::SessionId;
+use protocol::api::{NotesUpdate, SessionReport};
+use serde::Deserialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use warp::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use warp::reply::Response;
+use warp::{Rejection, Reply};
+
+use super::Context;
+use super::auth::Technician;
+use super::errors::reject;
+use crate::hub::Refusal;
+
+/// `?limit=N`, newest first.
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    #[serde(default = "default_limit")]
+    limit: u32,
+}
+
+fn default_limit() -> u32 {
+    500
+}
+
+/// Upper bound on `limit`, so one request cannot dump a decade of reports.
+const MAX_LIMIT: u32 = 10_000;
+
+fn load(ctx: &Context, technician: &Technician, query: &ListQuery) -> Result<Vec<SessionReport>, Rejection> {
+    ctx.hub
+        .store()
+        .reports(&technician.username, query.limit.min(MAX_LIMIT))
+        .map_err(|e| reject(Refusal::from(e)))
+}
+
+pub async fn list(ctx: Context, technician: Technician, query: ListQuery) -> Result<Response, Rejection> {
+    Ok(warp::reply::json(&load(&ctx, &technician, &query)?).into_response())
+}
+
+pub async fn csv(ctx: Context, technician: Technician, query: ListQuery) -> Result<Response, Rejection> {
+    let reports = load(&ctx, &technician, &query)?;
+    let body = to_csv(&reports).map_err(|e| {
+        tracing::error!("CSV export failed: {e}");
+        reject(Refusal::new(protocol::ErrorCode::Internal))
+    })?;
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, "text/csv; charset=utf-8".parse().expect("static header"));
+    headers.insert(
+        CONTENT_DISPOSITION,
+        "attachment; filename=\"lifeline-sessions.csv\"".parse().expect("static header"),
+    );
+    Ok(response)
+}
+
+pub async fn patch_notes(
+    id: i64,
+    ctx: Context,
+    technician: Technician,
+    body: NotesUpdate,
+) -> Result<Response, Rejection> {
+    let report = ctx
+        .hub
+        .update_notes(&technician.username, SessionId(id), &body.notes)
+        .map_err(reject)?;
+    Ok(warp::reply::json(&report).into_response())
+}
+
+fn time_text(t: Option<OffsetDateTime>) -> String {
+    t.and_then(|t| t.format(&Rfc3339).ok()).unwrap_or_default()
+}
+
+/// Spreadsheets run cells starting with these as formulas; a customer
+/// could type such a "name". A leading apostrophe keeps it text.
+fn spreadsheet_safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+fn to_csv(reports: &[SessionReport]) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "id",
+        "technician",
+        "customer",
+        "pin_suffix",
+        "pin_created_at",
+        "joined_at",
+        "started_at",
+        "ended_at",
+        "duration_secs",
+        "status",
+        "end_reason",
+        "notes",
+        "consent",
+    ])?;
+    for r in reports {
+        let consent: Vec<String> = r
+            .consent
+            .iter()
+            .map(|e| {
+                let kind = serde_json::to_value(e.event)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                format!("{kind}@{}", time_text(Some(e.at)))
+            })
+            .collect();
+        let status = serde_json::to_value(r.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        w.write_record([
+            r.id.to_string(),
+            spreadsheet_safe(&r.technician),
+            spreadsheet_safe(&r.customer),
+            r.pin_suffix.clone(),
+            time_text(Some(r.pin_created_at)),
+            time_text(Some(r.joined_at)),
+            time_text(r.started_at),
+            time_text(r.ended_at),
+            r.duration_secs.map(|d| d.to_string()).unwrap_or_default(),
+            status,
+            r.end_reason.map(|e| e.as_str().to_owned()).unwrap_or_default(),
+            spreadsheet_safe(&r.notes),
+            consent.join(" "),
+        ])?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use protocol::ws::{EndReason, SessionStatus};
+
+    #[test]
+    fn csv_has_a_header_and_neutralises_formulas() {
+        let at = time::macros::datetime!(2026-11-22 10:00 UTC);
+        let report = SessionReport {
+            id: SessionId(1),
+            technician: "tess".into(),
+            customer: "=HYPERLINK(\"x\")".into(),
+            pin_suffix: "56".into(),
+            pin_created_at: at,
+            joined_at: at,
+            started_at: None,
+            ended_at: Some(at),
+            duration_secs: Some(0),
+            status: SessionStatus::Ended,
+            end_reason: Some(EndReason::CustomerLeft),
+            notes: "a, \"quoted\" note".into(),
+            consent: vec![],
+        };
+        let text = to_csv(&[report]).unwrap();
+        let mut lines = text.lines();
+        assert!(lines.next().unwrap().starts_with("id,technician,customer"));
+        let row = lines.next().unwrap();
+        assert!(row.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{row}");
+        assert!(row.contains("customer_left"));
+        assert!(row.contains("2026-11-22T10:00:00Z"));
+    }
+}

@@ -1,0 +1,148 @@
+//! Starting and ending sessions, and sockets going away.
+
+use protocol::api::SessionReport;
+use protocol::limits::MAX_NOTES_CHARS;
+use protocol::ws::EndReason;
+use protocol::{ErrorCode, ServerMessage, SessionId};
+
+use super::{ConnId, Hub, Outbox, Refusal};
+
+impl Hub {
+    /// A technician picks a waiting session from the queue.
+    pub fn start(&self, technician: &str, console: &Outbox, id: SessionId) -> Result<(), Refusal> {
+        let now = self.shared.config.clock.now();
+        let mut state = self.state();
+        let session = state
+            .sessions
+            .get_mut(&id)
+            .filter(|s| s.technician == technician)
+            .ok_or_else(|| Refusal::new(ErrorCode::SessionNotFound).about(id))?;
+        if session.console.is_some() {
+            return Err(Refusal::new(ErrorCode::OutOfOrder)
+                .about(id)
+                .saying("This session has already been started."));
+        }
+        self.shared.store.mark_started(id, now)?;
+        session.console = Some(console.clone());
+        let started = ServerMessage::Started {
+            session: id,
+            technician: session.technician.clone(),
+            customer: session.customer_name.clone(),
+            ice_servers: self.shared.config.ice_servers.clone(),
+        };
+        session.customer.send(started.clone());
+        console.send(started);
+        self.push_queue(&state, technician);
+        self.shared.metrics.sessions_started.inc();
+        tracing::info!(session = %id, technician, "session started");
+        Ok(())
+    }
+
+    /// The customer pressed Disconnect.
+    pub fn customer_leaves(&self, id: SessionId, conn: ConnId) {
+        if self.customer_owns(id, conn) {
+            self.end(id, EndReason::CustomerLeft);
+        }
+    }
+
+    /// The customer's socket closed.
+    pub fn customer_gone(&self, id: SessionId, conn: ConnId) {
+        if self.customer_owns(id, conn) {
+            self.end(id, EndReason::CustomerDisconnected);
+        }
+    }
+
+    /// The technician pressed End session (or dismissed a waiting one).
+    pub fn technician_leaves(&self, technician: &str, conn: ConnId, id: SessionId) -> Result<(), Refusal> {
+        {
+            let state = self.state();
+            let session = state
+                .sessions
+                .get(&id)
+                .filter(|s| s.technician == technician)
+                .ok_or_else(|| Refusal::new(ErrorCode::SessionNotFound).about(id))?;
+            if session.console.is_some() && !session.is_console(conn) {
+                return Err(Refusal::new(ErrorCode::OutOfOrder)
+                    .about(id)
+                    .saying("This session is running in another console window."));
+            }
+        }
+        self.end(id, EndReason::TechnicianLeft);
+        Ok(())
+    }
+
+    /// A console socket closed: sessions it was running end; waiting ones
+    /// stay in the queue for the technician's other consoles.
+    pub fn console_gone(&self, technician: &str, conn: ConnId) {
+        let running: Vec<SessionId> = {
+            let mut state = self.state();
+            if let Some(consoles) = state.consoles.get_mut(technician) {
+                consoles.retain(|c| c.outbox.conn != conn);
+                if consoles.is_empty() {
+                    state.consoles.remove(technician);
+                }
+            }
+            state
+                .sessions
+                .values()
+                .filter(|s| s.is_console(conn))
+                .map(|s| s.id)
+                .collect()
+        };
+        for id in running {
+            self.end(id, EndReason::TechnicianDisconnected);
+        }
+    }
+
+    /// Ends a session: report, both sides told, queue updated.
+    pub(super) fn end(&self, id: SessionId, reason: EndReason) {
+        let now = self.shared.config.clock.now();
+        let mut state = self.state();
+        let Some(session) = state.sessions.remove(&id) else {
+            return;
+        };
+        let store = &self.shared.store;
+        // Sharing ends with the session; the report should say so.
+        for scope in &session.sharing {
+            let _ = store.add_consent_event(id, now, *scope, protocol::api::ConsentEventKind::Stopped);
+        }
+        if let Err(e) = store.mark_ended(id, now, reason) {
+            tracing::error!(session = %id, "could not record the end of a session: {e}");
+        }
+        let ended = ServerMessage::Ended { session: id, reason };
+        session.customer.send(ended.clone());
+        if let Some(console) = &session.console {
+            console.send(ended);
+        }
+        self.push_queue(&state, &session.technician);
+        self.shared.metrics.session_ended(reason);
+        tracing::info!(session = %id, reason = reason.as_str(), "session ended");
+    }
+
+    /// Replaces a session's notes (during or after it).
+    pub fn update_notes(&self, technician: &str, id: SessionId, notes: &str) -> Result<SessionReport, Refusal> {
+        if notes.chars().count() > MAX_NOTES_CHARS {
+            return Err(Refusal::new(ErrorCode::TooLong).saying(format!(
+                "Notes can be at most {MAX_NOTES_CHARS} characters."
+            )));
+        }
+        let mut state = self.state();
+        let report = self
+            .shared
+            .store
+            .update_notes(id, technician, notes)?
+            .ok_or_else(|| Refusal::new(ErrorCode::SessionNotFound).about(id))?;
+        if let Some(session) = state.sessions.get_mut(&id) {
+            session.notes = notes.to_owned();
+            self.push_queue(&state, technician);
+        }
+        Ok(report)
+    }
+
+    fn customer_owns(&self, id: SessionId, conn: ConnId) -> bool {
+        self.state()
+            .sessions
+            .get(&id)
+            .is_some_and(|s| s.customer.conn == conn)
+    }
+}

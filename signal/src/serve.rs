@@ -1,0 +1,163 @@
+//! Accepting connections: plain TCP or TLS, HTTP/1.1 with upgrades (for
+//! the WebSocket), and a graceful stop.
+//!
+//! warp 0.4 no longer terminates TLS itself, so connections are accepted
+//! here and handed to hyper with warp's filter as the service. Doing the
+//! accept loop ourselves also lets every request carry the peer address for
+//! both plain and TLS connections alike.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls::ServerConfig;
+use tokio_rustls::rustls::pki_types::pem::PemObject;
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use warp::Filter;
+use warp::http::Request;
+use warp::reply::Response;
+
+use crate::config::TlsFiles;
+
+/// The TCP peer of the connection a request came on; read by filters.
+#[derive(Debug, Clone, Copy)]
+pub struct PeerAddr(pub SocketAddr);
+
+/// How long a client may take to finish the TLS handshake.
+const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long open HTTP requests get to finish once a stop is asked for.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum TlsError {
+    #[error("cannot read the TLS certificate {path}: {source}")]
+    Cert {
+        path: String,
+        source: tokio_rustls::rustls::pki_types::pem::Error,
+    },
+    #[error("cannot read the TLS key {path}: {source}")]
+    Key {
+        path: String,
+        source: tokio_rustls::rustls::pki_types::pem::Error,
+    },
+    #[error("the TLS certificate and key do not fit together: {0}")]
+    Config(#[from] tokio_rustls::rustls::Error),
+}
+
+/// Loads PEM files into a TLS acceptor (HTTP/1.1 only: WebSocket upgrades
+/// need it).
+pub fn tls_acceptor(files: &TlsFiles) -> Result<TlsAcceptor, TlsError> {
+    let display = |p: &Path| p.display().to_string();
+    let certs = CertificateDer::pem_file_iter(&files.cert)
+        .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+        .map_err(|source| TlsError::Cert {
+            path: display(&files.cert),
+            source,
+        })?;
+    let key = PrivateKeyDer::from_pem_file(&files.key).map_err(|source| TlsError::Key {
+        path: display(&files.key),
+        source,
+    })?;
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let mut config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(TlsAcceptor::from(Arc::new(config)))
+}
+
+/// Serves `filter` on `listener` until `shutdown` completes, then stops
+/// accepting and gives open requests a moment to finish.
+pub async fn serve<F>(listener: TcpListener, tls: Option<TlsAcceptor>, filter: F, shutdown: impl Future<Output = ()>)
+where
+    F: Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync + 'static,
+{
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (tcp, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Usually EMFILE: back off instead of spinning.
+                    tracing::warn!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = tcp.set_nodelay(true);
+        let service = TowerToHyperService::new(WithPeer {
+            inner: warp::service(filter.clone()),
+            peer: PeerAddr(peer),
+        });
+        let watcher = graceful.watcher();
+        let tls = tls.clone();
+        tokio::spawn(async move {
+            let mut builder = Builder::new(TokioExecutor::new());
+            builder.http1().timer(hyper_util::rt::TokioTimer::new());
+            let result = match tls {
+                None => {
+                    let conn = builder.serve_connection_with_upgrades(TokioIo::new(tcp), service);
+                    watcher.watch(conn.into_owned()).await
+                }
+                Some(acceptor) => {
+                    let stream = match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+                        Ok(Ok(stream)) => stream,
+                        Ok(Err(e)) => {
+                            tracing::debug!(%peer, "TLS handshake failed: {e}");
+                            return;
+                        }
+                        Err(_) => return,
+                    };
+                    let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+                    watcher.watch(conn.into_owned()).await
+                }
+            };
+            if let Err(e) = result {
+                tracing::debug!(%peer, "connection ended with an error: {e}");
+            }
+        });
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await;
+}
+
+/// Puts the peer address into each request's extensions.
+#[derive(Clone)]
+struct WithPeer<S> {
+    inner: S,
+    peer: PeerAddr,
+}
+
+impl<S, B> tower_service::Service<Request<B>> for WithPeer<S>
+where
+    S: tower_service::Service<Request<B>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut req: Request<B>) -> Self::Future {
+        req.extensions_mut().insert(self.peer);
+        self.inner.call(req)
+    }
+}

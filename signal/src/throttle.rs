@@ -1,0 +1,175 @@
+//! Throttling of failures: failed joins (PIN guessing) and failed sign-ins.
+//!
+//! The rate arithmetic is `governor`'s (GCRA). What it lacks is a way to ask
+//! "is this key out of budget?" without spending budget, and we must ask that
+//! before every attempt, because only failures should cost anything: a
+//! customer who types the right PIN must not be charged. So a key that runs
+//! out is parked in a small blocked list until governor says it may try
+//! again. See docs/security.md for the numbers.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::num::NonZeroU32;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use governor::clock::{Clock, DefaultClock, Reference};
+use governor::state::keyed::HashMapStateStore;
+use governor::middleware::NoOpMiddleware;
+use governor::{Quota, RateLimiter};
+
+/// A budget of failures: `burst` at once, refilled at `per_minute`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailureBudget {
+    pub burst: u32,
+    pub per_minute: u32,
+}
+
+impl FailureBudget {
+    fn quota(self) -> Quota {
+        let per_minute = NonZeroU32::new(self.per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        let burst = NonZeroU32::new(self.burst.max(1)).unwrap_or(NonZeroU32::MIN);
+        Quota::per_minute(per_minute).allow_burst(burst)
+    }
+}
+
+/// The caller must wait this long before trying again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryAfter(pub Duration);
+
+impl RetryAfter {
+    /// Whole seconds, rounded up, never zero: what the client is told.
+    pub fn secs(self) -> u64 {
+        let whole = self.0.as_secs() + u64::from(self.0.subsec_nanos() > 0);
+        whole.max(1)
+    }
+}
+
+/// Failure throttle keyed by `K` (an address, a username, or `()` for a
+/// server-wide budget).
+pub struct FailureThrottle<K: Hash + Eq + Clone, C: Clock = DefaultClock> {
+    limiter: RateLimiter<K, HashMapStateStore<K>, C, NoOpMiddleware<C::Instant>>,
+    /// Keys that ran out of budget, and from when they may try again.
+    blocked: Mutex<HashMap<K, C::Instant>>,
+    clock: C,
+}
+
+impl<K: Hash + Eq + Clone> FailureThrottle<K> {
+    pub fn new(budget: FailureBudget) -> Self {
+        Self::with_clock(budget, DefaultClock::default())
+    }
+}
+
+impl<K: Hash + Eq + Clone, C: Clock + Clone> FailureThrottle<K, C> {
+    pub fn with_clock(budget: FailureBudget, clock: C) -> Self {
+        Self {
+            limiter: RateLimiter::new(budget.quota(), HashMapStateStore::default(), clock.clone()),
+            blocked: Mutex::new(HashMap::new()),
+            clock,
+        }
+    }
+
+    /// May `key` try now? Costs nothing.
+    pub fn check(&self, key: &K) -> Result<(), RetryAfter> {
+        let now = self.clock.now();
+        let mut blocked = self.blocked.lock().unwrap_or_else(|e| e.into_inner());
+        match blocked.get(key) {
+            Some(until) if *until > now => Err(RetryAfter(until.duration_since(now).into())),
+            Some(_) => {
+                blocked.remove(key);
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Charges one failure to `key`. `Err` means the key is now out of
+    /// budget and blocked until the returned time has passed.
+    pub fn fail(&self, key: &K) -> Result<(), RetryAfter> {
+        match self.limiter.check_key(key) {
+            Ok(()) => Ok(()),
+            Err(not_until) => {
+                let now = self.clock.now();
+                let wait = not_until.wait_time_from(now);
+                let mut blocked = self.blocked.lock().unwrap_or_else(|e| e.into_inner());
+                blocked.insert(key.clone(), now + wait.into());
+                Err(RetryAfter(wait))
+            }
+        }
+    }
+
+    /// Drops state for keys that have recovered, so memory follows the
+    /// number of recent offenders rather than every address ever seen.
+    pub fn forget_recovered(&self) {
+        self.limiter.retain_recent();
+        let now = self.clock.now();
+        self.blocked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|_, until| *until > now);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use governor::clock::FakeRelativeClock;
+
+    const BUDGET: FailureBudget = FailureBudget {
+        burst: 3,
+        per_minute: 6,
+    };
+
+    fn throttle() -> (FailureThrottle<&'static str, FakeRelativeClock>, FakeRelativeClock) {
+        let clock = FakeRelativeClock::default();
+        (FailureThrottle::with_clock(BUDGET, clock.clone()), clock)
+    }
+
+    #[test]
+    fn a_burst_of_failures_is_allowed_then_blocked() {
+        let (t, _clock) = throttle();
+        for _ in 0..3 {
+            t.check(&"a").unwrap();
+            t.fail(&"a").unwrap();
+        }
+        let retry = t.fail(&"a").unwrap_err();
+        assert_eq!(retry.secs(), 10, "one failure refills every 10 s at 6/min");
+        assert_eq!(t.check(&"a").unwrap_err().secs(), 10);
+        // Other keys are unaffected.
+        t.check(&"b").unwrap();
+        t.fail(&"b").unwrap();
+    }
+
+    #[test]
+    fn checking_costs_nothing() {
+        let (t, _clock) = throttle();
+        for _ in 0..100 {
+            t.check(&"a").unwrap();
+        }
+        t.fail(&"a").unwrap();
+    }
+
+    #[test]
+    fn budget_refills_with_time() {
+        let (t, clock) = throttle();
+        for _ in 0..3 {
+            t.fail(&"a").unwrap();
+        }
+        t.fail(&"a").unwrap_err();
+        clock.advance(Duration::from_secs(9));
+        assert_eq!(t.check(&"a").unwrap_err().secs(), 1);
+        clock.advance(Duration::from_secs(1));
+        t.check(&"a").unwrap();
+        t.fail(&"a").unwrap();
+        t.fail(&"a").unwrap_err();
+        t.forget_recovered();
+        assert!(t.check(&"a").is_err(), "still blocked keys are kept");
+    }
+
+    #[test]
+    fn retry_after_rounds_up() {
+        assert_eq!(RetryAfter(Duration::from_millis(1500)).secs(), 2);
+        assert_eq!(RetryAfter(Duration::from_secs(3)).secs(), 3);
+        assert_eq!(RetryAfter(Duration::ZERO).secs(), 1);
+    }
+}
