@@ -21,7 +21,9 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use protocol::ErrorCode;
+use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
+use warp::Buf;
 use warp::http::header::{HeaderMap, HeaderValue};
 use warp::reply::Response;
 use warp::{Filter, Rejection, Reply};
@@ -34,7 +36,7 @@ pub use client::ip as client_ip;
 pub use errors::ApiRejection;
 
 /// Largest JSON body accepted by the API.
-const MAX_BODY_BYTES: u64 = 16 * 1024;
+const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// What every handler may need; cheap to clone.
 #[derive(Clone)]
@@ -75,33 +77,63 @@ fn with_ctx(ctx: Context) -> impl Filter<Extract = (Context,), Error = Infallibl
     warp::any().map(move || ctx.clone())
 }
 
-/// A JSON body, where an empty body means `T::default()`.
-fn json_or_default<T: DeserializeOwned + Default + Send>() -> impl Filter<Extract = (Option<T>,), Error = Rejection> + Clone {
-    warp::body::content_length_limit(MAX_BODY_BYTES)
-        .and(warp::body::bytes())
-        .and_then(|bytes: bytes_alias::Bytes| async move {
-            if bytes.iter().all(u8::is_ascii_whitespace) {
-                return Ok(None);
-            }
-            serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-                errors::reject(ApiRejection {
-                    status: warp::http::StatusCode::BAD_REQUEST,
-                    body: protocol::api::ApiError {
-                        message: format!("The request body is not the JSON this endpoint expects: {e}"),
-                        ..protocol::api::ApiError::new(ErrorCode::MalformedMessage)
-                    },
-                })
-            })
-        })
+/// The request body, refused past [`MAX_BODY_BYTES`] whether or not a
+/// Content-Length was sent (a bodiless `POST` often has none).
+fn limited_body() -> impl Filter<Extract = (Vec<u8>,), Error = Rejection> + Clone {
+    warp::body::stream().and_then(collect_limited)
 }
 
-/// Bytes as warp hands them out.
-mod bytes_alias {
-    pub type Bytes = warp::hyper::body::Bytes;
+async fn collect_limited<S, B>(stream: S) -> Result<Vec<u8>, Rejection>
+where
+    S: futures_util::Stream<Item = Result<B, warp::Error>>,
+    B: Buf,
+{
+    let mut stream = std::pin::pin!(stream);
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let mut chunk = chunk.map_err(|_| errors::reject(ApiRejection::new(ErrorCode::BadRequest)))?;
+        if body.len() + chunk.remaining() > MAX_BODY_BYTES {
+            return Err(errors::reject(ApiRejection {
+                status: warp::http::StatusCode::PAYLOAD_TOO_LARGE,
+                body: protocol::api::ApiError {
+                    message: "The request body is too large.".into(),
+                    ..protocol::api::ApiError::new(ErrorCode::TooLong)
+                },
+            }));
+        }
+        while chunk.has_remaining() {
+            let piece = chunk.chunk();
+            let n = piece.len();
+            body.extend_from_slice(piece);
+            chunk.advance(n);
+        }
+    }
+    Ok(body)
 }
 
+fn malformed(e: serde_json::Error) -> Rejection {
+    errors::reject(ApiRejection {
+        status: warp::http::StatusCode::BAD_REQUEST,
+        body: protocol::api::ApiError {
+            message: format!("The request body is not the JSON this endpoint expects: {e}"),
+            ..protocol::api::ApiError::new(ErrorCode::MalformedMessage)
+        },
+    })
+}
+
+/// A JSON body, where an empty body means "nothing given".
+fn json_or_default<T: DeserializeOwned + Send>() -> impl Filter<Extract = (Option<T>,), Error = Rejection> + Clone {
+    limited_body().and_then(|bytes: Vec<u8>| async move {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        serde_json::from_slice(&bytes).map(Some).map_err(malformed)
+    })
+}
+
+/// A required JSON body.
 fn json_body<T: DeserializeOwned + Send>() -> impl Filter<Extract = (T,), Error = Rejection> + Clone {
-    warp::body::content_length_limit(MAX_BODY_BYTES).and(warp::body::json())
+    limited_body().and_then(|bytes: Vec<u8>| async move { serde_json::from_slice(&bytes).map_err(malformed) })
 }
 
 /// Headers on every response. `no-referrer` keeps the PIN in `?code=` from
@@ -119,79 +151,62 @@ fn security_headers() -> HeaderMap {
     h
 }
 
-/// Every route, with errors turned into JSON.
+/// Every route, with errors turned into JSON. Paths are matched before
+/// methods so that an unknown path is a 404, not a 405.
 pub fn routes(ctx: Context) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
-    let api = warp::path("api");
     let origin = client::trusted_origin(ctx.clone());
+    let c = with_ctx(ctx.clone());
+    let signed_in = auth::technician(ctx.clone());
 
-    let login = warp::post()
-        .and(api)
-        .and(warp::path("login"))
-        .and(warp::path::end())
+    let login = warp::path!("api" / "login")
+        .and(warp::post())
         .and(origin.clone())
-        .and(with_ctx(ctx.clone()))
+        .and(c.clone())
         .and(client::ip(ctx.clone()))
         .and(json_body())
         .and_then(auth::login);
-    let logout = warp::post()
-        .and(api)
-        .and(warp::path("logout"))
-        .and(warp::path::end())
+    let logout = warp::path!("api" / "logout")
+        .and(warp::post())
         .and(origin.clone())
-        .and(with_ctx(ctx.clone()))
+        .and(c.clone())
         .and(warp::cookie::optional::<String>(auth::COOKIE))
         .and_then(auth::logout);
-    let me = warp::get()
-        .and(api)
-        .and(warp::path("me"))
-        .and(warp::path::end())
-        .and(auth::technician(ctx.clone()))
+    let me = warp::path!("api" / "me")
+        .and(warp::get())
+        .and(signed_in.clone())
         .and_then(auth::me);
-    let create_pin = warp::post()
-        .and(api)
-        .and(warp::path("pins"))
-        .and(warp::path::end())
+    let create_pin = warp::path!("api" / "pins")
+        .and(warp::post())
         .and(origin.clone())
-        .and(with_ctx(ctx.clone()))
-        .and(auth::technician(ctx.clone()))
+        .and(c.clone())
+        .and(signed_in.clone())
         .and(json_or_default())
         .and_then(pins::create);
-    let list_sessions = warp::get()
-        .and(api)
-        .and(warp::path("sessions"))
-        .and(warp::path::end())
-        .and(with_ctx(ctx.clone()))
-        .and(auth::technician(ctx.clone()))
+    let list_sessions = warp::path!("api" / "sessions")
+        .and(warp::get())
+        .and(c.clone())
+        .and(signed_in.clone())
         .and(warp::query())
         .and_then(sessions::list);
-    let sessions_csv = warp::get()
-        .and(api)
-        .and(warp::path("sessions.csv"))
-        .and(warp::path::end())
-        .and(with_ctx(ctx.clone()))
-        .and(auth::technician(ctx.clone()))
+    let sessions_csv = warp::path!("api" / "sessions.csv")
+        .and(warp::get())
+        .and(c.clone())
+        .and(signed_in.clone())
         .and(warp::query())
         .and_then(sessions::csv);
-    let patch_notes = warp::patch()
-        .and(api)
-        .and(warp::path("sessions"))
-        .and(warp::path::param::<i64>())
-        .and(warp::path::end())
+    let patch_notes = warp::path!("api" / "sessions" / i64)
+        .and(warp::patch())
         .and(origin)
-        .and(with_ctx(ctx.clone()))
-        .and(auth::technician(ctx.clone()))
+        .and(c.clone())
+        .and(signed_in)
         .and(json_body())
         .and_then(sessions::patch_notes);
 
-    let healthz = warp::get()
-        .and(warp::path("healthz"))
-        .and(warp::path::end())
-        .map(ops::healthz);
-    let metrics_ctx = ctx.clone();
-    let metrics = warp::get()
-        .and(warp::path("metrics"))
-        .and(warp::path::end())
-        .map(move || ops::metrics(&metrics_ctx));
+    let healthz = warp::path!("healthz").and(warp::get()).map(ops::healthz);
+    let metrics = warp::path!("metrics")
+        .and(warp::get())
+        .and(c)
+        .map(|ctx: Context| ops::metrics(&ctx));
 
     let socket = crate::ws::route(ctx.clone());
     let app = static_files::routes(ctx.hub.config().static_dir.as_deref());
