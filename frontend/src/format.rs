@@ -16,8 +16,8 @@ pub fn clock(unix_ms: f64, offset_minutes: i32) -> String {
     let Ok(at) = OffsetDateTime::from_unix_timestamp((unix_ms / 1000.0).floor() as i64) else {
         return String::from("--:--");
     };
-    let offset = UtcOffset::from_whole_seconds(offset_minutes.saturating_mul(60))
-        .unwrap_or(UtcOffset::UTC);
+    let offset =
+        UtcOffset::from_whole_seconds(offset_minutes.saturating_mul(60)).unwrap_or(UtcOffset::UTC);
     let local = at.to_offset(offset);
     format!("{:02}:{:02}", local.hour(), local.minute())
 }

@@ -25,7 +25,11 @@ impl Page {
 /// The signalling socket's URL on the page's own host; `wss:` when the page
 /// came over HTTPS, since browsers refuse plain sockets from secure pages.
 pub fn socket_url(page_protocol: &str, host: &str) -> String {
-    let scheme = if page_protocol == "https:" { "wss" } else { "ws" };
+    let scheme = if page_protocol == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
     format!("{scheme}://{host}/ws")
 }
 
@@ -55,14 +59,23 @@ mod tests {
 
     #[test]
     fn socket_follows_the_page_scheme() {
-        assert_eq!(socket_url("http:", "127.0.0.1:8080"), "ws://127.0.0.1:8080/ws");
-        assert_eq!(socket_url("https:", "help.example"), "wss://help.example/ws");
+        assert_eq!(
+            socket_url("http:", "127.0.0.1:8080"),
+            "ws://127.0.0.1:8080/ws"
+        );
+        assert_eq!(
+            socket_url("https:", "help.example"),
+            "wss://help.example/ws"
+        );
     }
 
     #[test]
     fn code_prefill() {
         assert_eq!(code_from_query("?code=123456").as_deref(), Some("123456"));
-        assert_eq!(code_from_query("?x=1&code=123+456").as_deref(), Some("123 456"));
+        assert_eq!(
+            code_from_query("?x=1&code=123+456").as_deref(),
+            Some("123 456")
+        );
         assert_eq!(code_from_query("?code="), None);
         assert_eq!(code_from_query(""), None);
     }

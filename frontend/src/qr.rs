@@ -2,7 +2,7 @@
 //! can open the customer page without typing. Inline (not an image file)
 //! because the link is made at run time and must never leave the browser.
 
-use qrcode::{EcLevel, QrCode};
+use qrcode::{Color, EcLevel, QrCode};
 
 /// Modules of empty border the QR standard asks for around the code.
 const QUIET_ZONE: usize = 4;
@@ -14,11 +14,11 @@ pub fn svg(text: &str, id: &str, label: &str) -> Option<String> {
     // screen while keeping the code small enough to show in a sidebar.
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).ok()?;
     let width = code.width();
-    let dark = code.to_vec();
+    let modules = code.to_colors();
     let size = width + 2 * QUIET_ZONE;
     let mut path = String::new();
-    for (i, is_dark) in dark.iter().enumerate() {
-        if *is_dark {
+    for (i, color) in modules.iter().enumerate() {
+        if *color == Color::Dark {
             let (x, y) = (i % width + QUIET_ZONE, i / width + QUIET_ZONE);
             path.push_str(&format!("M{x} {y}h1v1h-1z"));
         }

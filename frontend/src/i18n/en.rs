@@ -126,6 +126,7 @@ pub(super) const TEXTS: Texts = Texts {
     screen_timed_out: "{name} did not answer in time.",
     screen_stopped: "{name} stopped sharing.",
     screen_live: "You are viewing {name}'s screen.",
+    screen_allowed_notice: "{name} allowed screen view.",
     no_video: "No screen is shared.",
     view_fit: "Fit",
     view_actual: "Actual size",

@@ -247,6 +247,8 @@ pub struct Texts {
     pub screen_stopped: &'static str,
     /// `{name}`: the customer.
     pub screen_live: &'static str,
+    /// `{name}`: the customer.
+    pub screen_allowed_notice: &'static str,
     pub no_video: &'static str,
     pub view_fit: &'static str,
     pub view_actual: &'static str,
@@ -400,7 +402,10 @@ mod tests {
     #[test]
     fn fill_replaces_every_placeholder() {
         assert_eq!(
-            fill("{name} and {name} at {time}", &[("name", "Tess"), ("time", "10:00")]),
+            fill(
+                "{name} and {name} at {time}",
+                &[("name", "Tess"), ("time", "10:00")]
+            ),
             "Tess and Tess at 10:00"
         );
     }
@@ -408,7 +413,11 @@ mod tests {
     #[test]
     fn every_language_has_every_string_with_the_same_placeholders() {
         let english = Lang::En.texts().all();
-        assert!(english.len() > 100, "the parser saw {} strings", english.len());
+        assert!(
+            english.len() > 100,
+            "the parser saw {} strings",
+            english.len()
+        );
         for lang in [Lang::Nb, Lang::Ru] {
             let other = lang.texts().all();
             assert_eq!(other.len(), english.len(), "{lang:?}");
@@ -434,7 +443,10 @@ mod tests {
         assert_eq!(t.name_label, "Your name");
         assert_eq!(t.connect, "Connect");
         assert_eq!(t.waiting_for_technician, "Waiting for technician…");
-        assert_eq!(fill(t.connected_to, &[("name", "tess")]), "Connected to tess");
+        assert_eq!(
+            fill(t.connected_to, &[("name", "tess")]),
+            "Connected to tess"
+        );
         assert_eq!(t.allow, "Allow");
         assert_eq!(t.deny, "Deny");
         assert_eq!(t.stop_sharing, "Stop sharing");

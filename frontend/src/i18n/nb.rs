@@ -125,6 +125,7 @@ pub(super) const TEXTS: Texts = Texts {
     screen_timed_out: "{name} svarte ikke i tide.",
     screen_stopped: "{name} stoppet delingen.",
     screen_live: "Du ser skjermen til {name}.",
+    screen_allowed_notice: "{name} tillot skjermvisning.",
     no_video: "Ingen skjerm er delt.",
     view_fit: "Tilpass",
     view_actual: "Faktisk størrelse",

@@ -125,6 +125,7 @@ pub(super) const TEXTS: Texts = Texts {
     screen_timed_out: "{name}: нет ответа, время истекло.",
     screen_stopped: "{name}: показ экрана прекращён.",
     screen_live: "Вы видите экран клиента ({name}).",
+    screen_allowed_notice: "{name}: показ экрана разрешён.",
     no_video: "Экран не показывается.",
     view_fit: "По размеру окна",
     view_actual: "Исходный размер",

@@ -1,7 +1,7 @@
 //! The technician console's state: sign-in, the link to the server, the
 //! PIN card, the queue (and when it rings), and one tab per started session.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use protocol::api::SessionReport;
 use protocol::ws::{ConsentOutcome, EndReason, QueueEntry, SessionStatus};
@@ -21,7 +21,9 @@ pub enum Auth {
         busy: bool,
         problem: Option<Problem>,
     },
-    SignedIn { username: String },
+    SignedIn {
+        username: String,
+    },
 }
 
 /// The console's signalling socket.
@@ -180,6 +182,9 @@ pub struct ConsoleState {
     /// Notes typed on the PIN card after the PIN was issued, to write into
     /// the report of the session that used it. Taken by the page.
     pub pending_notes: Option<(SessionId, String)>,
+    /// Those same notes, to start the session's notes field with once it
+    /// starts: the queue may still carry the report's older text.
+    notes_for: BTreeMap<SessionId, String>,
     /// An error not tied to a field (a refused start, say), shown once.
     pub alert: Option<ErrorCode>,
 }
@@ -281,6 +286,7 @@ impl ConsoleState {
             active: None,
             reports: Reports::Loading,
             pending_notes: None,
+            notes_for: BTreeMap::new(),
             alert: None,
         }
     }
@@ -515,11 +521,11 @@ impl ConsoleState {
                 session, customer, ..
             } => {
                 if self.tab(session).is_none() {
+                    let queued = self.queue.iter().find(|e| e.id == session);
                     let notes = self
-                        .queue
-                        .iter()
-                        .find(|e| e.id == session)
-                        .map(|e| e.notes.clone())
+                        .notes_for
+                        .remove(&session)
+                        .or_else(|| queued.map(|e| e.notes.clone()))
                         .unwrap_or_default();
                     self.tabs.push(SessionTab::new(session, customer, notes));
                 }
@@ -575,10 +581,7 @@ impl ConsoleState {
             .iter()
             .filter(|e| !self.known.contains(&e.id))
             .collect();
-        if newcomers
-            .iter()
-            .any(|e| e.status == SessionStatus::Waiting)
-        {
+        if newcomers.iter().any(|e| e.status == SessionStatus::Waiting) {
             self.ring = self.ring.wrapping_add(1);
         }
         if let Some(issued) = self.pin.issued.as_mut().filter(|p| p.used_by.is_none()) {
@@ -587,6 +590,7 @@ impl ConsoleState {
                 issued.used_by = Some(entry.customer.clone());
                 let notes = std::mem::take(&mut self.pin.notes);
                 if !notes.trim().is_empty() && notes != entry.notes {
+                    self.notes_for.insert(entry.id, notes.clone());
                     self.pending_notes = Some((entry.id, notes));
                 }
             }
@@ -672,8 +676,16 @@ mod tests {
                 problem: None
             }
         );
-        s.apply(Action::SignInFailed(Problem::code(ErrorCode::InvalidCredentials)));
-        assert!(matches!(s.auth, Auth::SignedOut { busy: false, problem: Some(_) }));
+        s.apply(Action::SignInFailed(Problem::code(
+            ErrorCode::InvalidCredentials,
+        )));
+        assert!(matches!(
+            s.auth,
+            Auth::SignedOut {
+                busy: false,
+                problem: Some(_)
+            }
+        ));
         s.apply(Action::SignedIn("tess".into()));
         assert_eq!(s.signed_in(), Some("tess"));
     }
@@ -756,6 +768,9 @@ mod tests {
         assert_eq!(s.pin.notes, "");
         s.apply(Action::PendingNotesTaken);
         assert_eq!(s.pending_notes, None);
+        // The session's notes field starts with them, whatever the queue says.
+        started(&mut s, 10, "Ann");
+        assert_eq!(s.tab(SessionId(10)).unwrap().notes, "printer jams");
     }
 
     #[test]
@@ -778,7 +793,10 @@ mod tests {
         let mut s = signed_in();
         let mut e = entry(1, "Ann", "56", SessionStatus::Waiting);
         e.notes = "from pin".into();
-        queue(&mut s, vec![e, entry(2, "Bob", "11", SessionStatus::Waiting)]);
+        queue(
+            &mut s,
+            vec![e, entry(2, "Bob", "11", SessionStatus::Waiting)],
+        );
         started(&mut s, 1, "Ann");
         started(&mut s, 2, "Bob");
         assert_eq!(s.tabs.len(), 2);

@@ -113,7 +113,10 @@ pub enum Action {
     ShareStarted(ShareKind),
     /// Capture ended here: cancelled picker, failure, Stop sharing, or the
     /// browser's own stop button. `failed` when it never started.
-    ShareEnded { failed: bool, at_ms: f64 },
+    ShareEnded {
+        failed: bool,
+        at_ms: f64,
+    },
     /// The customer pressed Disconnect.
     Left,
     /// Back to the form after an ended session.
@@ -201,7 +204,10 @@ impl CustomerState {
             }
             Action::Server { message, now_ms } => self.on_server(message, now_ms),
             Action::SocketLost => match self.stage {
-                Stage::Form { .. } => {
+                // An idle socket closing while nobody waits for it is news
+                // to no one: the next Connect opens another.
+                Stage::Form { joining: false } => {}
+                Stage::Form { joining: true } => {
                     self.pin_problem = Some(Problem::Unreachable);
                     self.stage = Stage::Form { joining: false };
                 }
@@ -540,8 +546,8 @@ mod tests {
     #[test]
     fn consent_allow_share_stop() {
         let mut s = connected();
-        let expires = time::OffsetDateTime::from_unix_timestamp((NOW / 1000.0) as i64 + 300)
-            .unwrap();
+        let expires =
+            time::OffsetDateTime::from_unix_timestamp((NOW / 1000.0) as i64 + 300).unwrap();
         server(&mut s, consent_request(expires));
         let prompt = s.consent.clone().unwrap();
         assert_eq!(prompt.technician, "Tess");

@@ -122,9 +122,15 @@ mod tests {
 
     #[test]
     fn peer_states_by_name() {
-        assert_eq!(PeerStatus::from_state_name("connected"), PeerStatus::Connected);
+        assert_eq!(
+            PeerStatus::from_state_name("connected"),
+            PeerStatus::Connected
+        );
         assert_eq!(PeerStatus::from_state_name("failed"), PeerStatus::Failed);
-        assert_eq!(PeerStatus::from_state_name("checking"), PeerStatus::Connecting);
+        assert_eq!(
+            PeerStatus::from_state_name("checking"),
+            PeerStatus::Connecting
+        );
     }
 
     #[test]

@@ -1,0 +1,34 @@
+//! The pieces both pages are built from. Each takes its data and callbacks
+//! as props and keeps no session state of its own beyond what it draws
+//! (a text box's draft, a countdown's clock).
+
+pub mod chat;
+pub mod consent_dialog;
+pub mod lang_switch;
+pub mod pin_card;
+pub mod queue;
+pub mod reports;
+pub mod session_view;
+pub mod sharing_banner;
+pub mod sign_in;
+pub mod video_view;
+
+use gloo::timers::callback::Interval;
+use yew::prelude::*;
+
+use crate::browser;
+
+/// The browser's clock, refreshed every `period_ms`, for countdowns and
+/// "waiting for" times that must tick without any other change.
+#[hook]
+pub fn use_now(period_ms: u32) -> f64 {
+    let now = use_state(browser::now_ms);
+    {
+        let now = now.setter();
+        use_effect_with(period_ms, move |period| {
+            let ticker = Interval::new(*period, move || now.set(browser::now_ms()));
+            move || drop(ticker)
+        });
+    }
+    *now
+}

@@ -1,0 +1,72 @@
+//! "Recent sessions" on the console's overview: the server's reports,
+//! newest first.
+
+use protocol::api::SessionReport;
+use yew::prelude::*;
+
+use crate::app::use_texts;
+use crate::browser;
+use crate::format::{minutes_seconds, unix_ms};
+use crate::state::console::Reports as ReportsState;
+
+#[derive(Properties, PartialEq)]
+pub struct ReportsProps {
+    pub reports: ReportsState,
+    pub on_refresh: Callback<()>,
+}
+
+#[component]
+pub fn Reports(props: &ReportsProps) -> Html {
+    let t = use_texts();
+    let onclick = {
+        let cb = props.on_refresh.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let row = |r: &SessionReport| {
+        let outcome = match r.end_reason {
+            Some(reason) => t.ended_for_technician(reason, &r.customer),
+            None => t.status_active.to_owned(),
+        };
+        html! {
+            <tr>
+                <td>{ r.customer.clone() }</td>
+                <td>{ browser::clock(unix_ms(r.joined_at)) }</td>
+                <td>{ r.duration_secs.map(minutes_seconds).unwrap_or_default() }</td>
+                <td>{ outcome }</td>
+                <td class="report-notes">{ r.notes.clone() }</td>
+            </tr>
+        }
+    };
+    let body = match &props.reports {
+        ReportsState::Loading => html! { <p class="muted">{ t.loading }</p> },
+        ReportsState::Failed => html! { <p class="field-error">{ t.reports_failed }</p> },
+        ReportsState::Loaded(list) if list.is_empty() => {
+            html! { <p class="muted">{ t.reports_empty }</p> }
+        }
+        ReportsState::Loaded(list) => html! {
+            <div class="table-scroll">
+                <table class="reports">
+                    <thead>
+                        <tr>
+                            <th scope="col">{ t.col_customer }</th>
+                            <th scope="col">{ t.col_started }</th>
+                            <th scope="col">{ t.col_duration }</th>
+                            <th scope="col">{ t.col_outcome }</th>
+                            <th scope="col">{ t.col_notes }</th>
+                        </tr>
+                    </thead>
+                    <tbody>{ for list.iter().take(50).map(row) }</tbody>
+                </table>
+            </div>
+        },
+    };
+    html! {
+        <section class="reports-card" aria-labelledby="reports-title">
+            <div class="card-head">
+                <h2 id="reports-title" class="panel-title">{ t.reports_title }</h2>
+                <button type="button" class="button secondary small" {onclick}>{ t.refresh }</button>
+            </div>
+            { body }
+        </section>
+    }
+}

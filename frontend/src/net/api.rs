@@ -1,0 +1,136 @@
+//! The HTTP API under `/api`, same origin, so the login cookie travels
+//! with every request by itself. Every failure becomes an [`ApiFailure`]
+//! the pages can show as a sentence.
+
+use gloo::net::http::{Request, Response};
+use protocol::api::{
+    ApiError, LoginRequest, Me, NotesUpdate, PinIssued, PinRequest, SessionReport,
+};
+use protocol::{ErrorCode, SessionId};
+use serde::de::DeserializeOwned;
+
+use crate::state::Problem;
+
+/// Why a request did not succeed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiFailure {
+    /// The server answered with an error body.
+    Refused(ApiError),
+    /// No answer at all, or one that is not ours (a proxy's error page).
+    Unreachable,
+}
+
+impl ApiFailure {
+    /// What to show the person.
+    pub fn problem(&self) -> Problem {
+        match self {
+            ApiFailure::Refused(e) => Problem::Refused {
+                code: e.code,
+                retry_after_secs: e.retry_after_secs,
+            },
+            ApiFailure::Unreachable => Problem::Unreachable,
+        }
+    }
+
+    /// True when the server no longer knows who we are.
+    pub fn is_signed_out(&self) -> bool {
+        matches!(self, ApiFailure::Refused(e) if e.code == ErrorCode::NotSignedIn)
+    }
+}
+
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure> {
+    if response.ok() {
+        return response
+            .json::<T>()
+            .await
+            .map_err(|_| ApiFailure::Unreachable);
+    }
+    Err(failure(response).await)
+}
+
+async fn failure(response: Response) -> ApiFailure {
+    match response.json::<ApiError>().await {
+        Ok(error) => ApiFailure::Refused(error),
+        Err(_) if response.status() == 401 => {
+            ApiFailure::Refused(ApiError::new(ErrorCode::NotSignedIn))
+        }
+        Err(_) if response.status() == 429 => {
+            ApiFailure::Refused(ApiError::new(ErrorCode::RateLimited))
+        }
+        Err(_) => ApiFailure::Unreachable,
+    }
+}
+
+/// `GET /api/me`: who is signed in, `None` if nobody.
+pub async fn me() -> Result<Option<Me>, ApiFailure> {
+    let response = Request::get("/api/me")
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Unreachable)?;
+    if response.status() == 401 {
+        return Ok(None);
+    }
+    read(response).await.map(Some)
+}
+
+/// `POST /api/login`: sets the session cookie.
+pub async fn login(username: &str, password: &str) -> Result<Me, ApiFailure> {
+    let body = LoginRequest {
+        username: username.to_owned(),
+        password: password.to_owned(),
+    };
+    let response = Request::post("/api/login")
+        .json(&body)
+        .map_err(|_| ApiFailure::Unreachable)?
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Unreachable)?;
+    read(response).await
+}
+
+/// `POST /api/logout`.
+pub async fn logout() -> Result<(), ApiFailure> {
+    let response = Request::post("/api/logout")
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Unreachable)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(failure(response).await)
+    }
+}
+
+/// `POST /api/pins`.
+pub async fn create_pin(request: &PinRequest) -> Result<PinIssued, ApiFailure> {
+    let response = Request::post("/api/pins")
+        .json(request)
+        .map_err(|_| ApiFailure::Unreachable)?
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Unreachable)?;
+    read(response).await
+}
+
+/// `GET /api/sessions`, newest first.
+pub async fn sessions() -> Result<Vec<SessionReport>, ApiFailure> {
+    let response = Request::get("/api/sessions")
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Unreachable)?;
+    read(response).await
+}
+
+/// `PATCH /api/sessions/{id}`: the report's notes.
+pub async fn save_notes(session: SessionId, notes: &str) -> Result<SessionReport, ApiFailure> {
+    let body = NotesUpdate {
+        notes: notes.to_owned(),
+    };
+    let response = Request::patch(&format!("/api/sessions/{session}"))
+        .json(&body)
+        .map_err(|_| ApiFailure::Unreachable)?
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Unreachable)?;
+    read(response).await
+}

@@ -1,0 +1,4 @@
+//! Talking to the Lifeline server: the signalling WebSocket and the HTTP API.
+
+pub mod api;
+pub mod signal_socket;
