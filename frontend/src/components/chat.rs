@@ -19,7 +19,7 @@ pub struct ChatProps {
     pub side: Role,
     /// The other person's name, for their lines and the notices.
     pub peer_name: AttrValue,
-    /// False once the session is over: the box is disabled.
+    /// False once the session is over: the message box goes away.
     pub enabled: bool,
     /// A line to send, untrimmed.
     pub on_send: Callback<String>,
@@ -122,24 +122,26 @@ pub fn Chat(props: &ChatProps) -> Html {
                 }
                 { for props.transcript.iter().map(line) }
             </ol>
-            <form class="composer" {onsubmit}>
-                <label for="message" class="composer-label">{ t.message_label }</label>
-                <div class="composer-row">
-                    <textarea
-                        id="message"
-                        rows="2"
-                        maxlength={MAX_CHAT_CHARS.to_string()}
-                        placeholder={t.message_placeholder}
-                        value={(*draft).clone()}
-                        disabled={!props.enabled}
-                        {oninput}
-                        {onkeydown}
-                    />
-                    <button id="send" type="submit" class="button primary" disabled={!props.enabled}>
-                        { t.send }
-                    </button>
-                </div>
-            </form>
+            // Once the session is over there is no one to write to.
+            if props.enabled {
+                <form class="composer" {onsubmit}>
+                    <label for="message" class="composer-label">{ t.message_label }</label>
+                    <div class="composer-row">
+                        <textarea
+                            id="message"
+                            rows="2"
+                            maxlength={MAX_CHAT_CHARS.to_string()}
+                            placeholder={t.message_placeholder}
+                            value={(*draft).clone()}
+                            {oninput}
+                            {onkeydown}
+                        />
+                        <button id="send" type="submit" class="button primary">
+                            { t.send }
+                        </button>
+                    </div>
+                </form>
+            }
         </section>
     }
 }

@@ -191,8 +191,10 @@ pub fn SessionView(props: &SessionViewProps) -> Html {
                         disabled={!has_picture}>
                         { t.view_fullscreen }
                     </button>
-                    <span class="quality-label">{ t.quality }{ ": " }</span>
-                    <span id="quality" class="quality">{ quality }</span>
+                    <span class="quality-box">
+                        <span class="quality-label">{ t.quality }{ ": " }</span>
+                        <span id="quality" class="quality">{ quality }</span>
+                    </span>
                 </div>
                 <div class={classes!("screen", fit_class)} ref={screen_box}>
                     <VideoView id="remote-screen" class="remote-screen"

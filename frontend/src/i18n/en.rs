@@ -74,7 +74,7 @@ pub(super) const TEXTS: Texts = Texts {
 
     chat_title: "Chat",
     message_label: "Message",
-    message_placeholder: "Type a message and press Enter",
+    message_placeholder: "Type a message…",
     send: "Send",
     chat_empty: "No messages yet.",
 

@@ -73,7 +73,7 @@ pub(super) const TEXTS: Texts = Texts {
 
     chat_title: "Chat",
     message_label: "Melding",
-    message_placeholder: "Skriv en melding og trykk Enter",
+    message_placeholder: "Skriv en melding…",
     send: "Send",
     chat_empty: "Ingen meldinger ennå.",
 

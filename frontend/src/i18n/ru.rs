@@ -73,7 +73,7 @@ pub(super) const TEXTS: Texts = Texts {
 
     chat_title: "Чат",
     message_label: "Сообщение",
-    message_placeholder: "Напишите сообщение и нажмите Enter",
+    message_placeholder: "Напишите сообщение…",
     send: "Отправить",
     chat_empty: "Сообщений пока нет.",
 

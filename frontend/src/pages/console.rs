@@ -292,7 +292,7 @@ fn signed_in(
     html! {
         <div class="console-page" onclick={unlock_audio}>
             <header class="topbar">
-                <span class="brand">{ t.app_name }<span class="brand-sub">{ " console" }</span></span>
+                <span class="brand">{ t.console_title }</span>
                 <span class={classes!("pill", link_class)} role="status">{ link_text }</span>
                 <span class="spacer"></span>
                 <span class="user">{ username.to_owned() }</span>

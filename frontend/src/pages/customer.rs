@@ -73,7 +73,11 @@ pub fn CustomerPage() -> Html {
                 <span class="brand">{ t.app_name }</span>
                 <LangSwitch />
             </header>
-            <main class="customer-main">{ body }</main>
+            // While the consent dialog is open the page behind it is out of
+            // reach, so keyboard focus cannot wander behind the question.
+            <main class="customer-main" inert={state.consent.is_some().then_some("")}>
+                { body }
+            </main>
             { dialog.unwrap_or_default() }
         </div>
     }
