@@ -75,7 +75,7 @@ pub fn CustomerPage() -> Html {
             </header>
             // While the consent dialog is open the page behind it is out of
             // reach, so keyboard focus cannot wander behind the question.
-            <main class="customer-main" inert={state.consent.is_some().then_some("")}>
+            <main class="customer-main" inert={state.consent.is_some()}>
                 { body }
             </main>
             { dialog.unwrap_or_default() }
