@@ -13,6 +13,7 @@
 //!   with replies routed to each session (the benchmark's technician side).
 //! - [`handshake`]: one support session over the wire, as both sides, timed.
 //! - [`browser`]: chromedriver and headless Chromium sessions.
+//! - [`flow`]: the support flow's steps in the two browsers.
 //! - [`scenario`]: runs a two-browser scenario so that every browser quits,
 //!   pass or fail, with screenshots under `target/e2e-screenshots/`.
 //! - [`page`]: small WebDriver helpers for the two pages.
@@ -24,6 +25,7 @@ pub mod api;
 pub mod artifacts;
 pub mod browser;
 pub mod console;
+pub mod flow;
 pub mod handshake;
 pub mod page;
 pub mod process;

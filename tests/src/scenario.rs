@@ -57,11 +57,13 @@ fn screenshot_dir() -> Result<PathBuf> {
 }
 
 /// Runs `body` against a fresh release server (started with `options`) and
-/// two fresh browsers, then cleans up and panics if anything failed.
-pub async fn run<F, Fut>(name: &str, options: server::Options, body: F)
+/// two fresh browsers, then cleans up, and panics if anything failed.
+/// Returns what the body returned (the benchmark's measurements).
+pub async fn run<T, F, Fut>(name: &str, options: server::Options, body: F) -> T
 where
+    T: Send + 'static,
     F: FnOnce(Stage) -> Fut,
-    Fut: Future<Output = Result<()>> + Send + 'static,
+    Fut: Future<Output = Result<T>> + Send + 'static,
 {
     let _turn = ONE_AT_A_TIME.lock().await;
     let (username, password) = options
@@ -96,7 +98,7 @@ where
     };
 
     let outcome = tokio::spawn(body(stage.clone())).await;
-    let failed = !matches!(outcome, Ok(Ok(())));
+    let failed = !matches!(outcome, Ok(Ok(_)));
     let shot = stage.snap(if failed { "failed" } else { "end" }).await;
     drop(stage);
     let quits = quit_all([technician, customer]).await;
@@ -110,8 +112,8 @@ where
             artifacts::output_dir("e2e-screenshots").display()
         )
     };
-    match outcome {
-        Ok(Ok(())) => {}
+    let value = match outcome {
+        Ok(Ok(value)) => value,
         Ok(Err(e)) => panic!("{name} failed: {e}{}", context()),
         Err(join) => {
             eprintln!("{name} panicked{}", context());
@@ -120,13 +122,14 @@ where
                 Err(e) => panic!("{name}: the scenario task did not finish: {e}"),
             }
         }
-    }
+    };
     if let Err(e) = quits {
         panic!("{name}: {e}");
     }
     if let Err(e) = shot {
         panic!("{name}: could not save screenshots: {e}");
     }
+    value
 }
 
 /// Quits every browser, even when one of them fails to.
