@@ -1,6 +1,7 @@
 //! A `<video>` showing a `MediaStream`: the technician's view of the
 //! customer's screen, and the customer's preview of what is shared.
 
+use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{HtmlMediaElement, MediaStream};
 use yew::prelude::*;
 
@@ -26,10 +27,13 @@ pub fn VideoView(props: &VideoViewProps) -> Html {
                 // parser did not create; autoplay needs the property.
                 el.set_muted(true);
                 el.set_src_object(stream.as_ref());
-                if stream.is_some() {
+                if let Some(playing) = stream.as_ref().and_then(|_| el.play().ok()) {
                     // Autoplay of muted video is allowed everywhere; the
-                    // promise only fails if the element goes away first.
-                    let _ = el.play();
+                    // promise fails only when a newer stream replaces this
+                    // one first. Awaiting it keeps that out of the console.
+                    spawn_local(async move {
+                        let _ = JsFuture::from(playing).await;
+                    });
                 }
             }
         });

@@ -58,6 +58,7 @@ pub(super) const TEXTS: Texts = Texts {
     err_name_required: "Please enter your name so the technician knows who you are.",
     err_too_long: "That is too long. Please shorten it.",
     err_server_unreachable: "Cannot reach the Lifeline server. Please check your internet connection and try again.",
+    err_forbidden_origin: "This page is not allowed to talk to the Lifeline server. Please tell the person who runs it (the page's address must be allowed).",
     err_generic: "Something went wrong. Please try again.",
 
     end_customer_left_c: "You ended the session.",

@@ -163,6 +163,8 @@ pub struct Texts {
     pub err_name_required: &'static str,
     pub err_too_long: &'static str,
     pub err_server_unreachable: &'static str,
+    /// The server refused this page's origin: a setup mistake to report.
+    pub err_forbidden_origin: &'static str,
     pub err_generic: &'static str,
 
     // How a session ended, as the customer reads it (`{name}`: technician)
@@ -305,6 +307,7 @@ impl Texts {
             ErrorCode::TooLong => self.err_too_long,
             ErrorCode::InvalidCredentials => self.err_invalid_credentials,
             ErrorCode::NotSignedIn => self.err_not_signed_in,
+            ErrorCode::ForbiddenOrigin => self.err_forbidden_origin,
             _ => self.err_generic,
         };
         s.to_owned()

@@ -57,6 +57,7 @@ pub(super) const TEXTS: Texts = Texts {
     err_name_required: "Skriv inn navnet ditt, så teknikeren vet hvem du er.",
     err_too_long: "Det er for langt. Gjør det kortere.",
     err_server_unreachable: "Får ikke kontakt med Lifeline-serveren. Sjekk internettforbindelsen og prøv igjen.",
+    err_forbidden_origin: "Denne siden har ikke lov til å snakke med Lifeline-serveren. Si fra til den som drifter den (sidens adresse må tillates).",
     err_generic: "Noe gikk galt. Prøv igjen.",
 
     end_customer_left_c: "Du avsluttet økten.",
