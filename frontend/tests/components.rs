@@ -440,3 +440,39 @@ async fn customer_form_explains_bad_input_without_a_server() {
     );
     assert_eq!(text(&root, "#name-error"), "");
 }
+
+#[wasm_bindgen_test]
+async fn the_language_switcher_retranslates_the_page() {
+    let root = mount_point();
+    yew::Renderer::<frontend::app::App>::with_root(root.clone()).render();
+    settle().await;
+    // The runner's page is `/`, so the app shows the customer page.
+    let select: web_sys::HtmlSelectElement = find(&root, "#lang").unchecked_into();
+    select.set_value("nb");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let change = web_sys::Event::new_with_event_init_dict("change", &init).unwrap();
+    select.dispatch_event(&change).unwrap();
+    settle().await;
+    assert_eq!(text(&root, "label[for=name]"), "Navnet ditt");
+    assert_eq!(text(&root, "#connect"), "Koble til");
+    let html = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .document_element()
+        .unwrap();
+    assert_eq!(html.get_attribute("lang").as_deref(), Some("nb"));
+
+    select.set_value("ru");
+    select.dispatch_event(&change).unwrap();
+    settle().await;
+    assert_eq!(text(&root, "#connect"), "Подключиться");
+    // The choice is remembered for the next visit; leave none behind.
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    assert_eq!(
+        storage.get_item("lifeline.lang").unwrap().as_deref(),
+        Some("ru")
+    );
+    storage.remove_item("lifeline.lang").unwrap();
+}

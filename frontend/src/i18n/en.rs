@@ -119,6 +119,7 @@ pub(super) const TEXTS: Texts = Texts {
     pin_suffix: "PIN …{digits}",
 
     overview_tab: "Overview",
+    sessions_nav: "Sessions",
     close_tab: "Close",
     request_screen: "Request screen view",
     screen_asked: "Waiting for the customer to answer…",

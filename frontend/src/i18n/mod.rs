@@ -237,6 +237,7 @@ pub struct Texts {
 
     // Console: session tabs and view
     pub overview_tab: &'static str,
+    pub sessions_nav: &'static str,
     pub close_tab: &'static str,
     pub request_screen: &'static str,
     pub screen_asked: &'static str,

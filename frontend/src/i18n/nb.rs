@@ -118,6 +118,7 @@ pub(super) const TEXTS: Texts = Texts {
     pin_suffix: "PIN …{digits}",
 
     overview_tab: "Oversikt",
+    sessions_nav: "Økter",
     close_tab: "Lukk",
     request_screen: "Be om å se skjermen",
     screen_asked: "Venter på svar fra kunden…",

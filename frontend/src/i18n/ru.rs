@@ -118,6 +118,7 @@ pub(super) const TEXTS: Texts = Texts {
     pin_suffix: "PIN …{digits}",
 
     overview_tab: "Обзор",
+    sessions_nav: "Сеансы",
     close_tab: "Закрыть",
     request_screen: "Запросить показ экрана",
     screen_asked: "Ждём ответа клиента…",

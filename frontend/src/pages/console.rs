@@ -318,7 +318,7 @@ fn signed_in(
                     />
                 </aside>
                 <main class="workspace">
-                    <nav class="tabs" aria-label={t.overview_tab}>
+                    <nav class="tabs" aria-label={t.sessions_nav}>
                         <button type="button"
                             class={classes!("tab", "overview-tab", state.active.is_none().then_some("current"))}
                             aria-current={state.active.is_none().then_some("page")}
