@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock, Reference};
 use governor::state::keyed::HashMapStateStore;
-use governor::middleware::NoOpMiddleware;
+use governor::middleware::{NoOpMiddleware, StateInformationMiddleware};
 use governor::{Quota, RateLimiter};
 
 /// A budget of failures: `burst` at once, refilled at `per_minute`.
@@ -48,7 +48,7 @@ impl RetryAfter {
 /// Failure throttle keyed by `K` (an address, a username, or `()` for a
 /// server-wide budget).
 pub struct FailureThrottle<K: Hash + Eq + Clone, C: Clock = DefaultClock> {
-    limiter: RateLimiter<K, HashMapStateStore<K>, C, NoOpMiddleware<C::Instant>>,
+    limiter: RateLimiter<K, HashMapStateStore<K>, C, StateInformationMiddleware>,
     /// Keys that ran out of budget, and from when they may try again.
     blocked: Mutex<HashMap<K, C::Instant>>,
     clock: C,
@@ -63,7 +63,12 @@ impl<K: Hash + Eq + Clone> FailureThrottle<K> {
 impl<K: Hash + Eq + Clone, C: Clock + Clone> FailureThrottle<K, C> {
     pub fn with_clock(budget: FailureBudget, clock: C) -> Self {
         Self {
-            limiter: RateLimiter::new(budget.quota(), HashMapStateStore::default(), clock.clone()),
+            limiter: RateLimiter::<K, HashMapStateStore<K>, C, NoOpMiddleware<C::Instant>>::new(
+                budget.quota(),
+                HashMapStateStore::default(),
+                clock.clone(),
+            )
+            .with_middleware::<StateInformationMiddleware>(),
             blocked: Mutex::new(HashMap::new()),
             clock,
         }
@@ -83,19 +88,23 @@ impl<K: Hash + Eq + Clone, C: Clock + Clone> FailureThrottle<K, C> {
         }
     }
 
-    /// Charges one failure to `key`. `Err` means the key is now out of
-    /// budget and blocked until the returned time has passed.
+    /// Charges one failure to `key`. `Err` means that was the last failure
+    /// the budget allowed: the key is blocked for the returned time.
     pub fn fail(&self, key: &K) -> Result<(), RetryAfter> {
-        match self.limiter.check_key(key) {
-            Ok(()) => Ok(()),
-            Err(not_until) => {
-                let now = self.clock.now();
-                let wait = not_until.wait_time_from(now);
-                let mut blocked = self.blocked.lock().unwrap_or_else(|e| e.into_inner());
-                blocked.insert(key.clone(), now + wait.into());
-                Err(RetryAfter(wait))
-            }
-        }
+        let wait = match self.limiter.check_key(key) {
+            Ok(snapshot) if snapshot.remaining_burst_capacity() > 0 => return Ok(()),
+            // Budget just ran out: the next failure fits in once one more
+            // cell has been replenished.
+            Ok(snapshot) => snapshot.quota().replenish_interval(),
+            // Only reachable if a caller charged without checking first.
+            Err(not_until) => not_until.wait_time_from(self.clock.now()),
+        };
+        let until = self.clock.now() + wait.into();
+        self.blocked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key.clone(), until);
+        Err(RetryAfter(wait))
     }
 
     /// Drops state for keys that have recovered, so memory follows the
@@ -128,10 +137,11 @@ mod tests {
     #[test]
     fn a_burst_of_failures_is_allowed_then_blocked() {
         let (t, _clock) = throttle();
-        for _ in 0..3 {
+        for _ in 0..2 {
             t.check(&"a").unwrap();
             t.fail(&"a").unwrap();
         }
+        t.check(&"a").unwrap();
         let retry = t.fail(&"a").unwrap_err();
         assert_eq!(retry.secs(), 10, "one failure refills every 10 s at 6/min");
         assert_eq!(t.check(&"a").unwrap_err().secs(), 10);
@@ -152,7 +162,7 @@ mod tests {
     #[test]
     fn budget_refills_with_time() {
         let (t, clock) = throttle();
-        for _ in 0..3 {
+        for _ in 0..2 {
             t.fail(&"a").unwrap();
         }
         t.fail(&"a").unwrap_err();
@@ -160,8 +170,8 @@ mod tests {
         assert_eq!(t.check(&"a").unwrap_err().secs(), 1);
         clock.advance(Duration::from_secs(1));
         t.check(&"a").unwrap();
-        t.fail(&"a").unwrap();
-        t.fail(&"a").unwrap_err();
+        // One failure has been refilled, and it is again the last one.
+        assert_eq!(t.fail(&"a").unwrap_err().secs(), 10);
         t.forget_recovered();
         assert!(t.check(&"a").is_err(), "still blocked keys are kept");
     }
