@@ -38,6 +38,13 @@ pub fn CustomerPage() -> Html {
         let dispatch = state.dispatcher();
         use_memo((), move |_| CustomerSession::new(dispatch.to_callback()))
     };
+    // Start where typing is needed: the name when a link brought the PIN.
+    {
+        let prefilled = !state.pin.is_empty();
+        use_effect_with((), move |_| {
+            browser::focus(if prefilled { "name" } else { "pin" })
+        });
+    }
     use_effect_with(t.customer_title, |title| {
         browser::set_title(&format!("{title} · Lifeline"));
     });
