@@ -1,0 +1,58 @@
+//! Accounts, reports and live PINs survive a restart with the same data
+//! folder; sessions open at shutdown are closed as `server_stopped`.
+
+mod common;
+
+use common::TestServer;
+use serde_json::{Value, json};
+use signal::Config;
+
+#[tokio::test]
+async fn restart_keeps_pins_reports_and_logins() {
+    let server = TestServer::start().await;
+    let tess = server.signed_in("tess").await;
+    let mut console = server.console("tess").await;
+    let kept_pin = server.new_pin(&tess, json!({"notes": "call back"})).await["pin"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let used_pin = server.new_pin(&tess, json!({})).await["pin"].as_str().unwrap().to_owned();
+    let (mut customer, id) = server.joined_customer(&used_pin, "Ann").await;
+    console.send(json!({"type": "start", "session": id})).await;
+    customer.next_of("started").await;
+
+    // Stopping ends the open session for both sides.
+    let data = server.stop().await;
+    assert_eq!(customer.next_of("ended").await["reason"], "server_stopped");
+    assert_eq!(console.next_of("ended").await["reason"], "server_stopped");
+
+    let server = TestServer::start_in(data, Config::new("unused")).await;
+    // The login cookie still works (logins are stored).
+    let reports: Value = tess
+        .get(server.url("/api/sessions"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(reports[0]["id"], id);
+    assert_eq!(reports[0]["customer"], "Ann");
+    assert_eq!(reports[0]["end_reason"], "server_stopped");
+
+    // The unused PIN still works, with its notes; the used one stays used.
+    let mut late = server.customer().await;
+    late.send(json!({"type": "join", "pin": used_pin, "name": "Mallory"})).await;
+    assert_eq!(late.next_error().await["code"], "pin_used");
+    let mut console = server.console("tess").await;
+    let (_bob, bob_id) = server.joined_customer(&kept_pin, "Bob").await;
+    let queue = console.next_of("queue").await;
+    let queue = if queue["sessions"].as_array().unwrap().is_empty() {
+        console.next_of("queue").await
+    } else {
+        queue
+    };
+    assert_eq!(queue["sessions"][0]["id"], bob_id);
+    assert_eq!(queue["sessions"][0]["notes"], "call back");
+    assert!(bob_id > id, "session ids are not reused");
+}
