@@ -14,7 +14,9 @@ use crate::pages::customer::CustomerPage;
 /// The language in use and how to change it; provided to every component.
 #[derive(Clone, PartialEq)]
 pub struct I18n {
+    /// The language every component renders in.
     pub lang: Lang,
+    /// The switcher's way to change it (and remember the choice).
     pub set: Callback<Lang>,
 }
 

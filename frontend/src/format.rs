@@ -46,6 +46,7 @@ pub fn secs_until(to_ms: f64, from_ms: f64) -> i64 {
 pub struct Quality {
     /// Decoded picture size; tells "actual size" apart from "fit".
     pub width: u32,
+    /// See `width`.
     pub height: u32,
     /// Frames decoded per second; a frozen picture shows as 0.
     pub fps: f64,

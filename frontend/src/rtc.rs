@@ -53,10 +53,12 @@ pub struct PeerEvents {
 
 /// One session's peer connection. Dropping it closes the connection.
 pub struct PeerLink {
+    /// Shared with in-flight negotiation tasks and (weakly) the event handlers.
     link: Rc<Link>,
 }
 
 struct Link {
+    /// The connection itself.
     pc: RtcPeerConnection,
     /// Perfect negotiation: the polite side yields in an offer collision.
     polite: bool,
@@ -67,6 +69,7 @@ struct Link {
     ignore_offer: Cell<bool>,
     /// Perfect negotiation: a remote answer is being applied.
     answer_pending: Cell<bool>,
+    /// The chat channel: ours (technician) or the one announced to us (customer).
     channel: RefCell<Option<RtcDataChannel>>,
     /// Chat written before the channel opened; sent when it does, so the
     /// UI can take messages from the moment the session starts.
@@ -77,9 +80,11 @@ struct Link {
     remote: RefCell<Option<MediaStream>>,
     /// Bytes received and when, from the previous stats poll, for bitrate.
     last_bytes: Cell<Option<(f64, f64)>>,
+    /// Where the link reports to.
     events: PeerEvents,
     /// Keeps event handlers alive while the browser may call them.
     handlers: RefCell<Vec<Handler>>,
+    /// Set by close: nothing is reported or sent after it.
     closed: Cell<bool>,
 }
 

@@ -53,6 +53,7 @@ impl DescriptionKind {
 /// `RTCIceCandidateInit`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Candidate {
+    /// The `candidate:` line from the browser.
     pub candidate: String,
     #[serde(rename = "sdpMid", default)]
     pub sdp_mid: Option<String>,

@@ -20,6 +20,7 @@ type Handler = Closure<dyn FnMut(JsValue)>;
 pub struct SocketEvents {
     /// The socket is open and anything queued has been sent.
     pub open: Box<dyn Fn()>,
+    /// A frame from the server, already parsed.
     pub message: Box<dyn Fn(ServerMessage)>,
     /// Closed, by the server or the network, or it never opened. Not called
     /// after [`SignalSocket::close`]: the owner already knows then.
@@ -28,10 +29,12 @@ pub struct SocketEvents {
 
 /// One open (or opening) signalling socket. Dropping it closes it.
 pub struct SignalSocket {
+    /// Shared (weakly) with the event handlers.
     inner: Rc<Inner>,
 }
 
 struct Inner {
+    /// The browser's socket.
     ws: WebSocket,
     /// Frames sent before the socket opened, so callers need not wait.
     outbox: RefCell<Vec<String>>,

@@ -27,6 +27,7 @@ const MAX_RECONNECT_MS: u32 = 15_000;
 /// Cheap to clone; every clone drives the same desk.
 #[derive(Clone)]
 pub struct TechnicianDesk {
+    /// Shared with the socket and peer callbacks (weakly), so clones drive one desk.
     inner: Rc<Inner>,
 }
 
@@ -37,13 +38,17 @@ impl PartialEq for TechnicianDesk {
 }
 
 struct Inner {
+    /// Where every event ends up: the console's reducer.
     dispatch: Callback<Action>,
+    /// The technician's socket while signed in and connected.
     socket: RefCell<Option<SignalSocket>>,
+    /// One direct connection per started session.
     peers: RefCell<HashMap<SessionId, PeerLink>>,
     /// Each session's received screen, for its `<video>`.
     streams: RefCell<HashMap<SessionId, MediaStream>>,
     /// Polls quality while any screen is shown.
     stats: RefCell<Option<Interval>>,
+    /// The pending reconnect; dropping it cancels it on sign-out.
     reconnect: RefCell<Option<Timeout>>,
     /// Failed connects in a row, for the backoff.
     attempts: Cell<u32>,

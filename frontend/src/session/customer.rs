@@ -25,6 +25,7 @@ const SCOPE: ConsentScope = ConsentScope::ScreenView;
 /// Cheap to clone; every clone drives the same session.
 #[derive(Clone)]
 pub struct CustomerSession {
+    /// Shared with the socket and peer callbacks (weakly), so clones drive one session.
     inner: Rc<Inner>,
 }
 
@@ -35,15 +36,21 @@ impl PartialEq for CustomerSession {
 }
 
 struct Inner {
+    /// Where every event ends up: the page's reducer.
     dispatch: Callback<Action>,
+    /// Opened on the first Connect; reused for a retry after a refused PIN.
     socket: RefCell<Option<SignalSocket>>,
+    /// Exists from `started` to the end.
     peer: RefCell<Option<PeerLink>>,
+    /// What is being shared, to stop it on any kind of end.
     capture: RefCell<Option<Capture>>,
 }
 
 /// What is being shared, and the handler that notices the browser ending it.
 struct Capture {
+    /// The captured screen or camera; also the preview's source.
     stream: MediaStream,
+    /// Notices the browser's own stop; kept alive while the stream is.
     _ended: Closure<dyn FnMut(JsValue)>,
 }
 

@@ -52,9 +52,11 @@ pub struct IssuedPin {
 /// The "invite a customer" card.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PinCard {
+    /// The PIN on show; kept after use or expiry so the card says what became of it.
     pub issued: Option<IssuedPin>,
     /// A PIN request is on its way; the buttons wait for it.
     pub busy: bool,
+    /// Why the last PIN request failed, shown on the card.
     pub problem: Option<Problem>,
     /// Notes for the next session: sent with the PIN request, and written to
     /// the session's report if edited after the PIN was issued.
@@ -99,16 +101,23 @@ pub enum Fit {
 /// One started session, shown as a tab.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SessionTab {
+    /// Which session: the key for the peer link, the socket frames and the report.
     pub id: SessionId,
+    /// The name the customer typed, on the tab and in the chat.
     pub customer: String,
+    /// The direct connection, shown as `#connection-state`.
     pub peer: PeerStatus,
+    /// Chat and consent events, kept after the end for the notes.
     pub transcript: Vec<Entry>,
+    /// Where the screen request stands; decides the placeholder and the button.
     pub screen: Screen,
     /// Polled from the connection's statistics while the picture plays.
     pub quality: Option<Quality>,
     /// The report's notes as typed here.
     pub notes: String,
+    /// Whether `notes` reached the report: drives "Saving…"/"Saved".
     pub notes_save: Save,
+    /// Fit or actual size; kept per tab so switching tabs keeps the choice.
     pub fit: Fit,
     /// Chat lines that arrived while another tab was shown.
     pub unread: u32,
@@ -165,7 +174,9 @@ pub enum Reports {
 /// Everything the console shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConsoleState {
+    /// Decides between the sign-in form and the console.
     pub auth: Auth,
+    /// The socket, shown as a pill: a technician must know when the queue is stale.
     pub link: DeskLink,
     /// The server's latest queue, in its order.
     pub queue: Vec<QueueEntry>,
@@ -173,11 +184,13 @@ pub struct ConsoleState {
     known: BTreeSet<SessionId>,
     /// Bumped each time someone new waits; the page rings when it changes.
     pub ring: u32,
+    /// The invite card in the sidebar.
     pub pin: PinCard,
     /// Started sessions, in the order they started.
     pub tabs: Vec<SessionTab>,
     /// The tab shown; `None` shows the overview.
     pub active: Option<SessionId>,
+    /// "Recent sessions" on the overview.
     pub reports: Reports,
     /// Notes typed on the PIN card after the PIN was issued, to write into
     /// the report of the session that used it. Taken by the page.

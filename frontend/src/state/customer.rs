@@ -43,6 +43,7 @@ pub enum ShareKind {
 /// The open consent dialog.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConsentPrompt {
+    /// What is asked; answered with the same scope.
     pub scope: ConsentScope,
     /// Named in the dialog: the customer must know who asks.
     pub technician: String,
@@ -62,6 +63,7 @@ pub struct CustomerState {
     pub pin_problem: Option<Problem>,
     /// Shown under the name field.
     pub name_problem: Option<Problem>,
+    /// Decides which card the page shows and what `#status` says.
     pub stage: Stage,
     /// Set once joined; keeps the id for leave and for logs.
     pub session: Option<SessionId>,
@@ -69,8 +71,11 @@ pub struct CustomerState {
     pub technician: String,
     /// The direct connection, once the session started.
     pub peer: PeerStatus,
+    /// Chat and consent events, kept after the end so nothing said is lost.
     pub transcript: Vec<Entry>,
+    /// The open consent dialog, if the technician is asking.
     pub consent: Option<ConsentPrompt>,
+    /// Drives the sharing banner: the customer must always see it.
     pub sharing: Sharing,
 }
 
