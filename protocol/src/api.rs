@@ -166,7 +166,10 @@ mod tests {
             }],
         };
         let text = serde_json::to_string(&report).unwrap();
-        assert_eq!(serde_json::from_str::<SessionReport>(&text).unwrap(), report);
+        assert_eq!(
+            serde_json::from_str::<SessionReport>(&text).unwrap(),
+            report
+        );
     }
 
     #[test]

@@ -76,7 +76,9 @@ impl ErrorCode {
                 "That PIN was replaced by a newer one. Please use the latest PIN your technician gave you."
             }
             ErrorCode::RateLimited => "Too many attempts. Please wait a moment and try again.",
-            ErrorCode::NameRequired => "Please enter your name so the technician knows who you are.",
+            ErrorCode::NameRequired => {
+                "Please enter your name so the technician knows who you are."
+            }
             ErrorCode::TooLong => "That text is too long.",
             ErrorCode::InvalidCredentials => "Wrong username or password.",
             ErrorCode::NotSignedIn => "Please sign in first.",
@@ -171,7 +173,10 @@ mod tests {
     #[test]
     fn pin_errors_map_to_their_codes() {
         assert_eq!(ErrorCode::from(PinError::Empty), ErrorCode::PinEmpty);
-        assert_eq!(ErrorCode::from(PinError::Malformed), ErrorCode::PinMalformed);
+        assert_eq!(
+            ErrorCode::from(PinError::Malformed),
+            ErrorCode::PinMalformed
+        );
         assert!(ErrorCode::PinUsed.is_pin_error());
         assert!(!ErrorCode::RateLimited.is_pin_error());
     }

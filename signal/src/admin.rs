@@ -15,17 +15,23 @@ pub fn run(command: UserCommand, stdin: impl BufRead) -> Result<String, String> 
             let name = valid_username(&name)?;
             let password = read_password(stdin)?;
             let store = open(&data.dir)?;
-            let hash = password::hash(&password).map_err(|e| format!("could not hash the password: {e}"))?;
+            let hash = password::hash(&password)
+                .map_err(|e| format!("could not hash the password: {e}"))?;
             store
                 .add_technician(&name, &hash, Clock::system().now())
                 .map_err(|e| e.to_string())?;
-            Ok(format!("Technician {name:?} added. They can sign in at /console."))
+            Ok(format!(
+                "Technician {name:?} added. They can sign in at /console."
+            ))
         }
         UserCommand::List { data } => {
             let store = open(&data.dir)?;
             let accounts = store.technicians().map_err(|e| e.to_string())?;
             if accounts.is_empty() {
-                return Ok("No technicians yet. Add one with: signal user add NAME --password-stdin".into());
+                return Ok(
+                    "No technicians yet. Add one with: signal user add NAME --password-stdin"
+                        .into(),
+                );
             }
             let lines: Vec<String> = accounts
                 .iter()
@@ -42,7 +48,9 @@ pub fn run(command: UserCommand, stdin: impl BufRead) -> Result<String, String> 
         UserCommand::Remove { name, data } => {
             let store = open(&data.dir)?;
             store.remove_technician(&name).map_err(|e| e.to_string())?;
-            Ok(format!("Technician {name:?} removed and signed out everywhere."))
+            Ok(format!(
+                "Technician {name:?} removed and signed out everywhere."
+            ))
         }
     }
 }
@@ -107,9 +115,17 @@ mod tests {
             )
         };
         assert!(add("tess", "short\n").unwrap_err().contains("at least"));
-        assert!(add("bad name", "long enough\n").unwrap_err().contains("username"));
+        assert!(
+            add("bad name", "long enough\n")
+                .unwrap_err()
+                .contains("username")
+        );
         add("tess", "long enough\n").unwrap();
-        assert!(add("tess", "long enough\n").unwrap_err().contains("already exists"));
+        assert!(
+            add("tess", "long enough\n")
+                .unwrap_err()
+                .contains("already exists")
+        );
         let list = run(UserCommand::List { data: data(&dir) }, &b""[..]).unwrap();
         assert!(list.starts_with("tess\t"));
         run(

@@ -23,7 +23,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Manage technician accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -68,11 +68,19 @@ pub struct ServeArgs {
     pub trust_proxy_headers: bool,
     /// Another browser origin allowed to open the WebSocket (repeatable,
     /// or comma-separated in the variable), e.g. `http://127.0.0.1:8081` for `trunk serve`.
-    #[arg(long = "allow-origin", env = "LIFELINE_ALLOW_ORIGIN", value_delimiter = ',')]
+    #[arg(
+        long = "allow-origin",
+        env = "LIFELINE_ALLOW_ORIGIN",
+        value_delimiter = ','
+    )]
     pub allow_origins: Vec<String>,
     /// STUN or TURN URL given to browsers (repeatable, or comma-separated), e.g. `stun:stun.example.org:3478`.
     /// Without any, peers use host candidates only: fine on one network.
-    #[arg(long = "ice-server", env = "LIFELINE_ICE_SERVERS", value_delimiter = ',')]
+    #[arg(
+        long = "ice-server",
+        env = "LIFELINE_ICE_SERVERS",
+        value_delimiter = ','
+    )]
     pub ice_servers: Vec<String>,
     /// Failed PIN attempts allowed per address (IPv6: per /64) per minute.
     #[arg(long, env = "LIFELINE_JOIN_FAILURES_PER_ADDRESS", default_value_t = 5)]
@@ -153,14 +161,22 @@ mod tests {
     #[test]
     fn serve_flags_parse_human_durations() {
         let cli = Cli::try_parse_from([
-            "signal", "serve", "--listen", "127.0.0.1:0", "--pin-ttl", "2s", "--data", "/tmp/x",
-            "--allow-origin", "http://a,http://b",
+            "signal",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--pin-ttl",
+            "2s",
+            "--data",
+            "/tmp/x",
+            "--allow-origin",
+            "http://a,http://b",
         ])
         .unwrap();
         let Command::Serve(args) = cli.command else {
             panic!("not serve")
         };
-        let config = args.into_config();
+        let config = (*args).into_config();
         assert_eq!(config.pin_ttl, Duration::from_secs(2));
         assert_eq!(config.extra_origins, vec!["http://a", "http://b"]);
         assert_eq!(config.idle_logout, Duration::from_secs(8 * 3600));

@@ -21,7 +21,9 @@ impl AddrKey {
                 Some(v4) => AddrKey(IpAddr::V4(v4)),
                 None => {
                     let s = v6.segments();
-                    AddrKey(IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0)))
+                    AddrKey(IpAddr::V6(Ipv6Addr::new(
+                        s[0], s[1], s[2], s[3], 0, 0, 0, 0,
+                    )))
                 }
             },
         }
@@ -31,8 +33,14 @@ impl AddrKey {
 /// The client's address: the peer's, or the last `X-Forwarded-For` entry
 /// when proxy headers are trusted (the last one is the one our proxy added;
 /// earlier entries are whatever the client sent).
-pub fn client_ip(peer: Option<SocketAddr>, forwarded_for: Option<&str>, trust_proxy: bool) -> IpAddr {
-    let peer_ip = peer.map(|a| a.ip()).unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+pub fn client_ip(
+    peer: Option<SocketAddr>,
+    forwarded_for: Option<&str>,
+    trust_proxy: bool,
+) -> IpAddr {
+    let peer_ip = peer
+        .map(|a| a.ip())
+        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
     if !trust_proxy {
         return peer_ip;
     }
@@ -69,7 +77,10 @@ mod tests {
         let peer: SocketAddr = "10.0.0.1:5000".parse().unwrap();
         let header = Some("6.6.6.6, 203.0.113.7");
         assert_eq!(client_ip(Some(peer), header, false), peer.ip());
-        assert_eq!(client_ip(Some(peer), header, true), "203.0.113.7".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            client_ip(Some(peer), header, true),
+            "203.0.113.7".parse::<IpAddr>().unwrap()
+        );
         assert_eq!(client_ip(Some(peer), Some("garbage"), true), peer.ip());
         assert_eq!(client_ip(Some(peer), None, true), peer.ip());
     }

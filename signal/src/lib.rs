@@ -55,7 +55,11 @@ pub enum StartError {
 
 /// Runs the server on `listener` until `shutdown` completes. Open sessions
 /// then end with `server_stopped`, so their reports are complete.
-pub async fn run(listener: TcpListener, mut config: Config, shutdown: impl Future<Output = ()>) -> Result<(), StartError> {
+pub async fn run(
+    listener: TcpListener,
+    mut config: Config,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), StartError> {
     let local = listener.local_addr()?;
     let tls = config.tls.as_ref().map(serve::tls_acceptor).transpose()?;
     let public_url = match config.public_url.clone() {
@@ -108,7 +112,9 @@ fn default_public_url(local: SocketAddr, tls: bool) -> Url {
     let host = if local.ip().is_unspecified() {
         // 0.0.0.0 is not an address a customer can open; links need
         // --public-url, but localhost at least works on this machine.
-        tracing::warn!("listening on all interfaces: set --public-url so customer links point somewhere reachable");
+        tracing::warn!(
+            "listening on all interfaces: set --public-url so customer links point somewhere reachable"
+        );
         "localhost".to_owned()
     } else {
         match local {
@@ -116,7 +122,8 @@ fn default_public_url(local: SocketAddr, tls: bool) -> Url {
             SocketAddr::V6(a) => format!("[{}]", a.ip()),
         }
     };
-    Url::parse(&format!("{scheme}://{host}:{}/", local.port())).expect("a socket address makes a valid URL")
+    Url::parse(&format!("{scheme}://{host}:{}/", local.port()))
+        .expect("a socket address makes a valid URL")
 }
 
 /// The exact browser origins trusted on the API and the socket.
@@ -150,6 +157,9 @@ mod tests {
         assert!(origins.contains(&"http://dev:8081".to_owned()));
         let public = Url::parse("https://help.example.com").unwrap();
         let remote: SocketAddr = "10.0.0.5:443".parse().unwrap();
-        assert_eq!(allowed_origins(&public, &[], remote), vec!["https://help.example.com"]);
+        assert_eq!(
+            allowed_origins(&public, &[], remote),
+            vec!["https://help.example.com"]
+        );
     }
 }

@@ -40,12 +40,12 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-async fn serve(args: signal::cli::ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
+async fn serve(args: Box<signal::cli::ServeArgs>) -> Result<(), Box<dyn std::error::Error>> {
     let listen = args.listen;
     let listener = TcpListener::bind(listen)
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-    signal::run(listener, args.into_config(), shutdown_signal()).await?;
+    signal::run(listener, (*args).into_config(), shutdown_signal()).await?;
     Ok(())
 }
 

@@ -63,7 +63,11 @@ impl Metrics {
             "Failed joins, by error code",
             m.pin_failures.clone(),
         );
-        registry.register("login_failures", "Failed sign-ins", m.login_failures.clone());
+        registry.register(
+            "login_failures",
+            "Failed sign-ins",
+            m.login_failures.clone(),
+        );
         registry.register(
             "sessions_started",
             "Support sessions started by a technician",
@@ -79,7 +83,11 @@ impl Metrics {
             "Open support sessions, by status (waiting, active)",
             m.sessions.clone(),
         );
-        registry.register("live_pins", "PINs a customer could still use", m.live_pins.clone());
+        registry.register(
+            "live_pins",
+            "PINs a customer could still use",
+            m.live_pins.clone(),
+        );
         registry.register("sockets", "Open WebSocket connections", m.sockets.clone());
         registry.register(
             "rejected_frames",

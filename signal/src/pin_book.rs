@@ -149,7 +149,11 @@ mod tests {
         time::macros::datetime!(2026-11-22 10:00 UTC)
     }
 
-    fn issue(book: &mut PinBook, rng: &mut StdRng, replaces: Option<&Pin>) -> Result<Issued, IssueError> {
+    fn issue(
+        book: &mut PinBook,
+        rng: &mut StdRng,
+        replaces: Option<&Pin>,
+    ) -> Result<Issued, IssueError> {
         book.issue(rng, "tess", None, replaces, t0(), TTL)
     }
 
@@ -170,7 +174,8 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(2);
         let mut book = PinBook::default();
         let pin = issue(&mut book, &mut rng, None).unwrap().record.pin;
-        let other = Pin::from_number((pin.as_str().parse::<u32>().unwrap() + 1) % 1_000_000).unwrap();
+        let other =
+            Pin::from_number((pin.as_str().parse::<u32>().unwrap() + 1) % 1_000_000).unwrap();
         assert_eq!(book.claim(&other, t0()), Err(ErrorCode::PinUnknown));
         let just_before = t0() + TTL - time::Duration::seconds(1);
         assert!(book.clone_claim(&pin, just_before).is_ok());
@@ -201,7 +206,10 @@ mod tests {
         let err = book.issue(&mut rng, "mallory", None, Some(&pin), t0(), TTL);
         assert_eq!(err.unwrap_err(), IssueError::NotReplaceable);
         book.claim(&pin, t0()).unwrap();
-        assert_eq!(issue(&mut book, &mut rng, Some(&pin)).unwrap_err(), IssueError::NotReplaceable);
+        assert_eq!(
+            issue(&mut book, &mut rng, Some(&pin)).unwrap_err(),
+            IssueError::NotReplaceable
+        );
     }
 
     #[test]

@@ -14,8 +14,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock, Reference};
-use governor::state::keyed::HashMapStateStore;
 use governor::middleware::{NoOpMiddleware, StateInformationMiddleware};
+use governor::state::keyed::HashMapStateStore;
 use governor::{Quota, RateLimiter};
 
 /// A budget of failures: `burst` at once, refilled at `per_minute`.
@@ -129,7 +129,10 @@ mod tests {
         per_minute: 6,
     };
 
-    fn throttle() -> (FailureThrottle<&'static str, FakeRelativeClock>, FakeRelativeClock) {
+    fn throttle() -> (
+        FailureThrottle<&'static str, FakeRelativeClock>,
+        FakeRelativeClock,
+    ) {
         let clock = FakeRelativeClock::default();
         (FailureThrottle::with_clock(BUDGET, clock.clone()), clock)
     }

@@ -7,7 +7,12 @@ use std::time::Duration;
 use common::{PASSWORD, Socket, TestServer};
 use serde_json::{Value, json};
 
-async fn login(server: &TestServer, client: &reqwest::Client, user: &str, password: &str) -> reqwest::Response {
+async fn login(
+    server: &TestServer,
+    client: &reqwest::Client,
+    user: &str,
+    password: &str,
+) -> reqwest::Response {
     client
         .post(server.url("/api/login"))
         .json(&json!({"username": user, "password": password}))
@@ -28,18 +33,42 @@ async fn sign_in_sign_out() {
 
     let res = login(&server, &client, "tess", "wrong password").await;
     assert_eq!(res.status(), 401);
-    assert_eq!(res.json::<Value>().await.unwrap()["code"], "invalid_credentials");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["code"],
+        "invalid_credentials"
+    );
     let res = login(&server, &client, "nobody", PASSWORD).await;
     assert_eq!(res.status(), 401);
-    assert_eq!(res.json::<Value>().await.unwrap()["code"], "invalid_credentials");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["code"],
+        "invalid_credentials"
+    );
 
-    assert_eq!(login(&server, &client, "tess", PASSWORD).await.status(), 200);
-    let me: Value = client.get(server.url("/api/me")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        login(&server, &client, "tess", PASSWORD).await.status(),
+        200
+    );
+    let me: Value = client
+        .get(server.url("/api/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me, json!({"username": "tess"}));
 
     let res = client.post(server.url("/api/logout")).send().await.unwrap();
     assert_eq!(res.status(), 204);
-    assert_eq!(client.get(server.url("/api/me")).send().await.unwrap().status(), 401);
+    assert_eq!(
+        client
+            .get(server.url("/api/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
     let res = client.post(server.url("/api/pins")).send().await.unwrap();
     assert_eq!(res.status(), 401);
 }
@@ -73,12 +102,36 @@ async fn idle_logins_expire_after_eight_hours() {
     let server = TestServer::start().await;
     let client = server.signed_in("tess").await;
     server.clock.advance(Duration::from_secs(7 * 3600));
-    assert_eq!(client.get(server.url("/api/me")).send().await.unwrap().status(), 200);
+    assert_eq!(
+        client
+            .get(server.url("/api/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
     // That request counted as activity: seven more hours are still fine.
     server.clock.advance(Duration::from_secs(7 * 3600));
-    assert_eq!(client.get(server.url("/api/me")).send().await.unwrap().status(), 200);
+    assert_eq!(
+        client
+            .get(server.url("/api/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
     server.clock.advance(Duration::from_secs(8 * 3600 + 60));
-    assert_eq!(client.get(server.url("/api/me")).send().await.unwrap().status(), 401);
+    assert_eq!(
+        client
+            .get(server.url("/api/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
 }
 
 #[tokio::test]
@@ -91,7 +144,11 @@ async fn password_guessing_is_throttled() {
     // Now even the right password waits, and says for how long.
     let res = login(&server, &client, "tess", PASSWORD).await;
     assert_eq!(res.status(), 429);
-    let retry_header: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry_header: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["code"], "rate_limited");
     assert_eq!(body["retry_after_secs"].as_u64().unwrap(), retry_header);
@@ -113,7 +170,10 @@ async fn bad_bodies_get_json_errors() {
         .await
         .unwrap();
     assert_eq!(res.status(), 400);
-    assert_eq!(res.json::<Value>().await.unwrap()["code"], "malformed_message");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["code"],
+        "malformed_message"
+    );
 
     let res = client
         .post(server.url("/api/pins"))
@@ -142,7 +202,10 @@ async fn bad_bodies_get_json_errors() {
         .await
         .unwrap();
     assert_eq!(res.status(), 404);
-    assert_eq!(res.json::<Value>().await.unwrap()["code"], "session_not_found");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["code"],
+        "session_not_found"
+    );
 
     let res = client.get(server.url("/api/unknown")).send().await.unwrap();
     assert_eq!(res.status(), 404);

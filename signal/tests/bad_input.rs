@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 
 /// Two sessions, both started: tess with Ann, tom with Bob.
 struct TwoSessions {
-    server: TestServer,
+    /// Kept so the server lives as long as the sockets.
+    _server: TestServer,
     tess: Socket,
     ann: Socket,
     ann_id: i64,
@@ -23,7 +24,10 @@ async fn two_sessions() -> TwoSessions {
     for (tech, customer) in [("tess", "Ann"), ("tom", "Bob")] {
         let client = server.signed_in(tech).await;
         let mut console = server.console(tech).await;
-        let pin = server.new_pin(&client, json!({})).await["pin"].as_str().unwrap().to_owned();
+        let pin = server.new_pin(&client, json!({})).await["pin"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         let (mut cust, id) = server.joined_customer(&pin, customer).await;
         console.send(json!({"type": "start", "session": id})).await;
         console.next_of("started").await;
@@ -33,7 +37,7 @@ async fn two_sessions() -> TwoSessions {
     let (tom, bob, bob_id) = sessions.pop().unwrap();
     let (tess, ann, ann_id) = sessions.pop().unwrap();
     TwoSessions {
-        server,
+        _server: server,
         tess,
         ann,
         ann_id,
@@ -45,9 +49,13 @@ async fn two_sessions() -> TwoSessions {
 
 /// Proves the other session still works: a relay each way.
 async fn still_works(console: &mut Socket, customer: &mut Socket, id: i64) {
-    console.send(json!({"type": "signal", "session": id, "data": "ping"})).await;
+    console
+        .send(json!({"type": "signal", "session": id, "data": "ping"}))
+        .await;
     assert_eq!(customer.next_of("signal").await["data"], "ping");
-    customer.send(json!({"type": "signal", "data": "pong"})).await;
+    customer
+        .send(json!({"type": "signal", "data": "pong"}))
+        .await;
     assert_eq!(console.next_of("signal").await["data"], "pong");
 }
 
@@ -85,7 +93,10 @@ async fn oversized_frames_close_only_that_socket() {
     let close = s.bob.next_or_close().await.unwrap_err();
     assert_eq!(close.map(|c| c.0), Some(1009));
     // Tom sees his session end; Tess and Ann carry on.
-    assert_eq!(s.tom.next_of("ended").await["reason"], "customer_disconnected");
+    assert_eq!(
+        s.tom.next_of("ended").await["reason"],
+        "customer_disconnected"
+    );
     still_works(&mut s.tess, &mut s.ann, s.ann_id).await;
 }
 
@@ -106,11 +117,17 @@ async fn nobody_reaches_into_another_session() {
         assert_eq!(e["code"], "session_not_found", "{e}");
     }
     // Bob cannot address Ann's session either, nor act as a technician.
-    s.bob.send(json!({"type": "signal", "session": ann_id, "data": "evil"})).await;
+    s.bob
+        .send(json!({"type": "signal", "session": ann_id, "data": "evil"}))
+        .await;
     assert_eq!(s.bob.next_error().await["code"], "session_not_found");
-    s.bob.send(json!({"type": "start", "session": ann_id})).await;
+    s.bob
+        .send(json!({"type": "start", "session": ann_id}))
+        .await;
     assert_eq!(s.bob.next_error().await["code"], "not_signed_in");
-    s.bob.send(json!({"type": "leave", "session": ann_id})).await;
+    s.bob
+        .send(json!({"type": "leave", "session": ann_id}))
+        .await;
     assert_eq!(s.bob.next_error().await["code"], "session_not_found");
 
     // Ann's next frame is the real one, so none of the above reached her.
@@ -128,11 +145,16 @@ async fn steps_out_of_order_are_refused() {
     let mut stranger = server.customer().await;
     stranger.send(json!({"type": "signal", "data": 1})).await;
     assert_eq!(stranger.next_error().await["code"], "out_of_order");
-    stranger.send(json!({"type": "consent_request", "session": 1, "scope": "screen_view"})).await;
+    stranger
+        .send(json!({"type": "consent_request", "session": 1, "scope": "screen_view"}))
+        .await;
     assert_eq!(stranger.next_error().await["code"], "not_signed_in");
 
     // Joined but not started: no signalling yet, no consent to answer.
-    let pin = server.new_pin(&tess, json!({})).await["pin"].as_str().unwrap().to_owned();
+    let pin = server.new_pin(&tess, json!({})).await["pin"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let (mut customer, id) = server.joined_customer(&pin, "Ann").await;
     customer.send(json!({"type": "signal", "data": 1})).await;
     assert_eq!(customer.next_error().await["code"], "out_of_order");
@@ -140,11 +162,17 @@ async fn steps_out_of_order_are_refused() {
         .send(json!({"type": "consent_answer", "scope": "screen_view", "allowed": true}))
         .await;
     assert_eq!(customer.next_error().await["code"], "out_of_order");
-    customer.send(json!({"type": "join", "pin": pin, "name": "Ann"})).await;
+    customer
+        .send(json!({"type": "join", "pin": pin, "name": "Ann"}))
+        .await;
     assert_eq!(customer.next_error().await["code"], "out_of_order");
-    console.send(json!({"type": "signal", "session": id, "data": 1})).await;
+    console
+        .send(json!({"type": "signal", "session": id, "data": 1}))
+        .await;
     assert_eq!(console.next_of("error").await["code"], "out_of_order");
-    console.send(json!({"type": "consent_request", "session": id, "scope": "screen_view"})).await;
+    console
+        .send(json!({"type": "consent_request", "session": id, "scope": "screen_view"}))
+        .await;
     assert_eq!(console.next_of("error").await["code"], "out_of_order");
 
     // Started twice; sharing stopped that never started.
@@ -153,17 +181,23 @@ async fn steps_out_of_order_are_refused() {
     console.send(json!({"type": "start", "session": id})).await;
     assert_eq!(console.next_of("error").await["code"], "out_of_order");
     customer.next_of("started").await;
-    customer.send(json!({"type": "share_stopped", "scope": "screen_view"})).await;
+    customer
+        .send(json!({"type": "share_stopped", "scope": "screen_view"}))
+        .await;
     assert_eq!(customer.next_error().await["code"], "out_of_order");
 
     // A second console of the same technician cannot drive this session.
     let mut other = server.console("tess").await;
-    other.send(json!({"type": "signal", "session": id, "data": 1})).await;
+    other
+        .send(json!({"type": "signal", "session": id, "data": 1}))
+        .await;
     let e = other.next_of("error").await;
     assert_eq!(e["code"], "out_of_order");
     assert!(e["message"].as_str().unwrap().contains("another console"));
     // A technician socket cannot join as a customer.
-    other.send(json!({"type": "join", "pin": "123456", "name": "x"})).await;
+    other
+        .send(json!({"type": "join", "pin": "123456", "name": "x"}))
+        .await;
     assert_eq!(other.next_of("error").await["code"], "out_of_order");
 }
 
@@ -181,18 +215,27 @@ async fn binary_frames_and_floods_are_refused() {
     for _ in 0..49 {
         assert_eq!(s.ann.next_error().await["code"], "malformed_message");
     }
-    s.tess.send(json!({"type": "signal", "session": s.ann_id, "data": "still there?"})).await;
+    s.tess
+        .send(json!({"type": "signal", "session": s.ann_id, "data": "still there?"}))
+        .await;
     assert_eq!(s.ann.next_of("signal").await["data"], "still there?");
     s.ann.send_text("{}").await;
     assert_eq!(s.ann.next_error().await["code"], "malformed_message");
     let close = s.ann.next_or_close().await.unwrap_err();
     assert_eq!(close.map(|c| c.0), Some(1008));
-    assert_eq!(s.tess.next_of("ended").await["reason"], "customer_disconnected");
+    assert_eq!(
+        s.tess.next_of("ended").await["reason"],
+        "customer_disconnected"
+    );
 
     // A flood of valid frames is throttled, then cut off, before it can fill
     // the technician's queue (the server may close mid-flood, so sends can fail).
     for i in 0..400 {
-        if !s.bob.try_send_text(&json!({"type": "signal", "data": i}).to_string()).await {
+        if !s
+            .bob
+            .try_send_text(&json!({"type": "signal", "data": i}).to_string())
+            .await
+        {
             break;
         }
     }
@@ -203,7 +246,10 @@ async fn binary_frames_and_floods_are_refused() {
         }
     }
     assert!(throttled > 0, "the flood was never throttled");
-    assert_eq!(s.tom.next_of("ended").await["reason"], "customer_disconnected");
+    assert_eq!(
+        s.tom.next_of("ended").await["reason"],
+        "customer_disconnected"
+    );
 }
 
 #[tokio::test]

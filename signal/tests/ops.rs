@@ -15,9 +15,19 @@ async fn healthz_and_metrics() {
     assert_eq!(res.headers()["x-frame-options"], "DENY");
 
     let tess = server.signed_in("tess").await;
-    let pin = server.new_pin(&tess, json!({})).await["pin"].as_str().unwrap().to_owned();
+    let pin = server.new_pin(&tess, json!({})).await["pin"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let (_ann, _) = server.joined_customer(&pin, "Ann").await;
-    let text = client.get(server.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let text = client
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     for line in [
         "lifeline_pins_issued_total 1",
         "lifeline_sessions{status=\"waiting\"} 1",
@@ -25,14 +35,21 @@ async fn healthz_and_metrics() {
         "lifeline_sockets 1",
         "lifeline_live_pins 0",
     ] {
-        assert!(text.lines().any(|l| l == line), "missing {line:?} in\n{text}");
+        assert!(
+            text.lines().any(|l| l == line),
+            "missing {line:?} in\n{text}"
+        );
     }
 }
 
 #[tokio::test]
 async fn the_app_is_served_with_spa_fallback() {
     let app = tempfile::tempdir().unwrap();
-    std::fs::write(app.path().join("index.html"), "<!doctype html><title>app</title>").unwrap();
+    std::fs::write(
+        app.path().join("index.html"),
+        "<!doctype html><title>app</title>",
+    )
+    .unwrap();
     std::fs::write(app.path().join("app.js"), "console.log(1)").unwrap();
     let dir = app.path().to_owned();
     let server = TestServer::start_with(move |c| c.static_dir = Some(dir)).await;
@@ -40,9 +57,19 @@ async fn the_app_is_served_with_spa_fallback() {
     for path in ["/", "/console", "/?code=123456"] {
         let res = client.get(server.url(path)).send().await.unwrap();
         assert_eq!(res.status(), 200, "{path}");
-        assert!(res.text().await.unwrap().contains("<title>app</title>"), "{path}");
+        assert!(
+            res.text().await.unwrap().contains("<title>app</title>"),
+            "{path}"
+        );
     }
-    let js = client.get(server.url("/app.js")).send().await.unwrap().text().await.unwrap();
+    let js = client
+        .get(server.url("/app.js"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(js, "console.log(1)");
     // API paths never fall back to the app.
     let res = client.get(server.url("/api/nothing")).send().await.unwrap();
@@ -53,7 +80,15 @@ async fn the_app_is_served_with_spa_fallback() {
 #[tokio::test]
 async fn without_the_app_a_page_says_how_to_build_it() {
     let server = TestServer::start().await;
-    let text = server.http().get(server.url("/console")).send().await.unwrap().text().await.unwrap();
+    let text = server
+        .http()
+        .get(server.url("/console"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(text.contains("has not been built"), "{text}");
 }
 
@@ -71,14 +106,29 @@ fn cli_user_commands_and_first_start_hint() {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
         child.wait_with_output().unwrap()
     };
-    let out = run(&["user", "add", "ann", "--password-stdin", "--data", data_arg], "long enough pw\n");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(
+        &["user", "add", "ann", "--password-stdin", "--data", data_arg],
+        "long enough pw\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = run(&["user", "list", "--data", data_arg], "");
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("ann\t"));
-    let out = run(&["user", "add", "ann", "--password-stdin", "--data", data_arg], "long enough pw\n");
+    let out = run(
+        &["user", "add", "ann", "--password-stdin", "--data", data_arg],
+        "long enough pw\n",
+    );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
     let out = run(&["user", "remove", "ann", "--data", data_arg], "");
@@ -89,7 +139,13 @@ fn cli_user_commands_and_first_start_hint() {
     // `serve` with no accounts says, in one line, how to make one.
     let empty = tempfile::tempdir().unwrap();
     let mut child = std::process::Command::new(bin)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data", empty.path().to_str().unwrap()])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--data",
+            empty.path().to_str().unwrap(),
+        ])
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -97,7 +153,10 @@ fn cli_user_commands_and_first_start_hint() {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         use std::io::BufRead;
-        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
             if tx.send(line).is_err() {
                 break;
             }
@@ -115,5 +174,8 @@ fn cli_user_commands_and_first_start_hint() {
     let _ = child.kill();
     let _ = child.wait();
     let hint = hint.expect("no first-start hint");
-    assert!(hint.contains("signal user add NAME --password-stdin"), "{hint}");
+    assert!(
+        hint.contains("signal user add NAME --password-stdin"),
+        "{hint}"
+    );
 }

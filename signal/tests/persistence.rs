@@ -16,7 +16,10 @@ async fn restart_keeps_pins_reports_and_logins() {
         .as_str()
         .unwrap()
         .to_owned();
-    let used_pin = server.new_pin(&tess, json!({})).await["pin"].as_str().unwrap().to_owned();
+    let used_pin = server.new_pin(&tess, json!({})).await["pin"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let (mut customer, id) = server.joined_customer(&used_pin, "Ann").await;
     console.send(json!({"type": "start", "session": id})).await;
     customer.next_of("started").await;
@@ -42,7 +45,8 @@ async fn restart_keeps_pins_reports_and_logins() {
 
     // The unused PIN still works, with its notes; the used one stays used.
     let mut late = server.customer().await;
-    late.send(json!({"type": "join", "pin": used_pin, "name": "Mallory"})).await;
+    late.send(json!({"type": "join", "pin": used_pin, "name": "Mallory"}))
+        .await;
     assert_eq!(late.next_error().await["code"], "pin_used");
     let mut console = server.console("tess").await;
     let (_bob, bob_id) = server.joined_customer(&kept_pin, "Bob").await;

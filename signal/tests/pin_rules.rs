@@ -9,7 +9,9 @@ use common::{Socket, TestServer};
 use serde_json::json;
 
 async fn join_error(customer: &mut Socket, pin: &str) -> serde_json::Value {
-    customer.send(json!({"type": "join", "pin": pin, "name": "Ann"})).await;
+    customer
+        .send(json!({"type": "join", "pin": pin, "name": "Ann"}))
+        .await;
     customer.next_error().await
 }
 
@@ -22,28 +24,53 @@ async fn each_failure_has_its_own_code() {
     let e = join_error(&mut customer, "").await;
     assert_eq!(e["code"], "pin_empty");
     assert!(e["message"].as_str().unwrap().contains("6-digit"));
-    assert_eq!(join_error(&mut customer, "12345").await["code"], "pin_malformed");
-    assert_eq!(join_error(&mut customer, "12345a").await["code"], "pin_malformed");
+    assert_eq!(
+        join_error(&mut customer, "12345").await["code"],
+        "pin_malformed"
+    );
+    assert_eq!(
+        join_error(&mut customer, "12345a").await["code"],
+        "pin_malformed"
+    );
 
-    let first = server.new_pin(&tess, json!({})).await["pin"].as_str().unwrap().to_owned();
+    let first = server.new_pin(&tess, json!({})).await["pin"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let unknown = format!("{:06}", (first.parse::<u32>().unwrap() + 1) % 1_000_000);
-    assert_eq!(join_error(&mut customer, &unknown).await["code"], "pin_unknown");
+    assert_eq!(
+        join_error(&mut customer, &unknown).await["code"],
+        "pin_unknown"
+    );
 
     // "Create another PIN": the old one answers superseded.
-    let second = server.new_pin(&tess, json!({"replaces": first})).await["pin"].as_str().unwrap().to_owned();
-    assert_eq!(join_error(&mut customer, &first).await["code"], "pin_superseded");
+    let second = server.new_pin(&tess, json!({"replaces": first})).await["pin"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        join_error(&mut customer, &first).await["code"],
+        "pin_superseded"
+    );
 
     // A name is required, and a refused name does not use up the PIN.
-    customer.send(json!({"type": "join", "pin": second, "name": "  "})).await;
+    customer
+        .send(json!({"type": "join", "pin": second, "name": "  "}))
+        .await;
     assert_eq!(customer.next_error().await["code"], "name_required");
 
     // Used once (spaces as read out on the phone are fine), then never again.
-    let (_ann, _) = server.joined_customer(&format!("{} {}", &second[..3], &second[3..]), "Ann").await;
+    let (_ann, _) = server
+        .joined_customer(&format!("{} {}", &second[..3], &second[3..]), "Ann")
+        .await;
     let mut late = server.customer().await;
     assert_eq!(join_error(&mut late, &second).await["code"], "pin_used");
 
     // Expired after the PIN's lifetime (20 minutes by default).
-    let third = server.new_pin(&tess, json!({})).await["pin"].as_str().unwrap().to_owned();
+    let third = server.new_pin(&tess, json!({})).await["pin"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     server.clock.advance(Duration::from_secs(20 * 60));
     assert_eq!(join_error(&mut late, &third).await["code"], "pin_expired");
 
@@ -74,7 +101,10 @@ async fn pin_ttl_is_configurable() {
 async fn guessing_is_throttled_per_address_and_ipv6_prefix() {
     let server = TestServer::start_with(|c| c.trust_proxy_headers = true).await;
     let tess = server.signed_in("tess").await;
-    let pin = server.new_pin(&tess, json!({})).await["pin"].as_str().unwrap().to_owned();
+    let pin = server.new_pin(&tess, json!({})).await["pin"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let wrong = format!("{:06}", (pin.parse::<u32>().unwrap() + 1) % 1_000_000);
 
     // Five failures from one /64 are answered normally...
@@ -96,12 +126,27 @@ async fn guessing_is_throttled_per_address_and_ipv6_prefix() {
     for _ in 0..10 {
         assert_eq!(join_error(&mut other, "12").await["code"], "pin_malformed");
     }
-    other.send(json!({"type": "join", "pin": pin, "name": "Ann"})).await;
+    other
+        .send(json!({"type": "join", "pin": pin, "name": "Ann"}))
+        .await;
     assert_eq!(other.next().await["type"], "joined");
 
-    let metrics = tess.get(server.url("/metrics")).send().await.unwrap().text().await.unwrap();
-    assert!(metrics.contains("lifeline_pin_failures_total{code=\"pin_unknown\"} 5"), "{metrics}");
-    assert!(metrics.contains("lifeline_pin_failures_total{code=\"rate_limited\"} 1"), "{metrics}");
+    let metrics = tess
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("lifeline_pin_failures_total{code=\"pin_unknown\"} 5"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("lifeline_pin_failures_total{code=\"rate_limited\"} 1"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test]
@@ -115,7 +160,10 @@ async fn many_guessers_together_hit_the_server_wide_budget() {
     })
     .await;
     let tess = server.signed_in("tess").await;
-    let pin = server.new_pin(&tess, json!({})).await["pin"].as_str().unwrap().to_owned();
+    let pin = server.new_pin(&tess, json!({})).await["pin"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let wrong = format!("{:06}", (pin.parse::<u32>().unwrap() + 1) % 1_000_000);
     // Each guesser stays within its own budget...
     for i in 0..4 {
@@ -132,9 +180,12 @@ async fn many_guessers_together_hit_the_server_wide_budget() {
 /// A customer socket whose address, as a trusted proxy reports it, is `ip`.
 async fn socket_from(server: &TestServer, ip: &str) -> Socket {
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-    let mut request = format!("ws://{}/ws", server.addr).into_client_request().unwrap();
-    request
-        .headers_mut()
-        .insert("x-forwarded-for", format!("10.0.0.1, {ip}").parse().unwrap());
+    let mut request = format!("ws://{}/ws", server.addr)
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "x-forwarded-for",
+        format!("10.0.0.1, {ip}").parse().unwrap(),
+    );
     Socket::from_request(request).await
 }

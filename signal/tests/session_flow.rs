@@ -13,15 +13,22 @@ async fn happy_path_from_pin_to_report() {
     let mut console = server.console("tess").await;
     assert_eq!(console.next_of("queue").await["sessions"], json!([]));
 
-    let issued = server.new_pin(&tess, json!({"notes": "printer jams"})).await;
+    let issued = server
+        .new_pin(&tess, json!({"notes": "printer jams"}))
+        .await;
     let pin = issued["pin"].as_str().unwrap().to_owned();
     assert_eq!(pin.len(), 6);
-    assert_eq!(issued["link"], format!("http://{}/?code={pin}", server.addr));
+    assert_eq!(
+        issued["link"],
+        format!("http://{}/?code={pin}", server.addr)
+    );
     assert!(issued["expires_at"].as_str().unwrap().ends_with('Z'));
 
     // The customer joins and waits.
     let mut customer = server.customer().await;
-    customer.send(json!({"type": "join", "pin": pin, "name": "Ann"})).await;
+    customer
+        .send(json!({"type": "join", "pin": pin, "name": "Ann"}))
+        .await;
     let joined = customer.next().await;
     assert_eq!(joined["type"], "joined");
     assert_eq!(joined["technician"], "tess");
@@ -45,7 +52,10 @@ async fn happy_path_from_pin_to_report() {
     assert_eq!(started["customer"], "Ann");
     assert_eq!(started["ice_servers"], json!([]));
     assert_eq!(console.next_of("started").await["session"], id);
-    assert_eq!(console.next_of("queue").await["sessions"][0]["status"], "active");
+    assert_eq!(
+        console.next_of("queue").await["sessions"][0]["status"],
+        "active"
+    );
 
     // Signalling both ways; `from` is stamped by the server, whatever the
     // client claims.
@@ -79,7 +89,9 @@ async fn happy_path_from_pin_to_report() {
         let consent = socket.next_of("consent").await;
         assert_eq!(consent["outcome"], "allowed");
     }
-    customer.send(json!({"type": "share_stopped", "scope": "screen_view"})).await;
+    customer
+        .send(json!({"type": "share_stopped", "scope": "screen_view"}))
+        .await;
     for socket in [&mut customer, &mut console] {
         assert_eq!(socket.next_of("consent").await["outcome"], "stopped");
     }
@@ -96,11 +108,21 @@ async fn happy_path_from_pin_to_report() {
     let ended = customer.next_of("ended").await;
     assert_eq!(ended["reason"], "customer_left");
     let ended = console.next_of("ended").await;
-    assert_eq!(ended, json!({"type": "ended", "session": id, "reason": "customer_left"}));
+    assert_eq!(
+        ended,
+        json!({"type": "ended", "session": id, "reason": "customer_left"})
+    );
     assert_eq!(console.next_of("queue").await["sessions"], json!([]));
 
     // The report has it all.
-    let reports: Value = tess.get(server.url("/api/sessions")).send().await.unwrap().json().await.unwrap();
+    let reports: Value = tess
+        .get(server.url("/api/sessions"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let report = &reports[0];
     assert_eq!(report["id"], id);
     assert_eq!(report["technician"], "tess");
@@ -118,9 +140,16 @@ async fn happy_path_from_pin_to_report() {
         .map(|e| e["event"].as_str().unwrap())
         .collect();
     assert_eq!(events, ["requested", "allowed", "stopped"]);
-    assert!(!report.to_string().contains(&pin), "the full PIN is not kept");
+    assert!(
+        !report.to_string().contains(&pin),
+        "the full PIN is not kept"
+    );
 
-    let csv = tess.get(server.url("/api/sessions.csv")).send().await.unwrap();
+    let csv = tess
+        .get(server.url("/api/sessions.csv"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
     let csv = csv.text().await.unwrap();
     assert!(csv.lines().nth(1).unwrap().contains("tess,Ann"), "{csv}");
@@ -132,7 +161,10 @@ async fn deny_and_silence_both_mean_no() {
     let server = TestServer::start().await;
     let tess = server.signed_in("tess").await;
     let mut console = server.console("tess").await;
-    let pin = server.new_pin(&tess, json!({})).await["pin"].as_str().unwrap().to_owned();
+    let pin = server.new_pin(&tess, json!({})).await["pin"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let (mut customer, id) = server.joined_customer(&pin, "Bob").await;
     console.send(json!({"type": "start", "session": id})).await;
     customer.next_of("started").await;
@@ -155,7 +187,9 @@ async fn deny_and_silence_both_mean_no() {
     console.send(ask).await;
     let ask = customer.next_of("consent_request").await;
     let expires_at = ask["expires_at"].as_str().unwrap().to_owned();
-    server.clock.advance(std::time::Duration::from_secs(5 * 60 + 1));
+    server
+        .clock
+        .advance(std::time::Duration::from_secs(5 * 60 + 1));
     assert_eq!(console.next_of("consent").await["outcome"], "timed_out");
     assert_eq!(customer.next_of("consent").await["outcome"], "timed_out");
     // Answering late does nothing.
@@ -166,7 +200,14 @@ async fn deny_and_silence_both_mean_no() {
 
     console.send(json!({"type": "leave", "session": id})).await;
     assert_eq!(customer.next_of("ended").await["reason"], "technician_left");
-    let reports: serde_json::Value = tess.get(server.url("/api/sessions")).send().await.unwrap().json().await.unwrap();
+    let reports: serde_json::Value = tess
+        .get(server.url("/api/sessions"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let events: Vec<&str> = reports[0]["consent"]
         .as_array()
         .unwrap()
@@ -184,7 +225,10 @@ async fn dropped_sockets_end_the_session_for_the_other_side() {
     let mut console = server.console("tess").await;
 
     // The customer's connection drops.
-    let pin = server.new_pin(&tess, json!({})).await["pin"].as_str().unwrap().to_owned();
+    let pin = server.new_pin(&tess, json!({})).await["pin"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let (customer, id) = server.joined_customer(&pin, "Cy").await;
     console.send(json!({"type": "start", "session": id})).await;
     console.next_of("started").await;
@@ -193,14 +237,27 @@ async fn dropped_sockets_end_the_session_for_the_other_side() {
     assert_eq!(ended["reason"], "customer_disconnected");
 
     // The console's connection drops.
-    let pin = server.new_pin(&tess, json!({})).await["pin"].as_str().unwrap().to_owned();
+    let pin = server.new_pin(&tess, json!({})).await["pin"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let (mut customer, id) = server.joined_customer(&pin, "Di").await;
     console.send(json!({"type": "start", "session": id})).await;
     customer.next_of("started").await;
     console.close().await;
-    assert_eq!(customer.next_of("ended").await["reason"], "technician_disconnected");
+    assert_eq!(
+        customer.next_of("ended").await["reason"],
+        "technician_disconnected"
+    );
 
-    let reports: Value = tess.get(server.url("/api/sessions")).send().await.unwrap().json().await.unwrap();
+    let reports: Value = tess
+        .get(server.url("/api/sessions"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(reports[0]["end_reason"], "technician_disconnected");
     assert_eq!(reports[1]["end_reason"], "customer_disconnected");
 }
@@ -210,7 +267,10 @@ async fn waiting_sessions_survive_a_closed_console_and_ring_the_next() {
     let server = TestServer::start().await;
     let tess = server.signed_in("tess").await;
     let first = server.console("tess").await;
-    let pin = server.new_pin(&tess, json!({})).await["pin"].as_str().unwrap().to_owned();
+    let pin = server.new_pin(&tess, json!({})).await["pin"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let (mut customer, id) = server.joined_customer(&pin, "Eve").await;
     first.close().await;
 
@@ -224,11 +284,15 @@ async fn waiting_sessions_survive_a_closed_console_and_ring_the_next() {
 
 #[tokio::test]
 async fn heartbeats_drop_dead_sockets() {
-    let server = TestServer::start_with(|c| c.heartbeat = std::time::Duration::from_millis(100)).await;
+    let server =
+        TestServer::start_with(|c| c.heartbeat = std::time::Duration::from_millis(100)).await;
     let tess = server.signed_in("tess").await;
     let mut console = server.console("tess").await;
     assert_eq!(console.next_of("queue").await["sessions"], json!([]));
-    let pin = server.new_pin(&tess, json!({})).await["pin"].as_str().unwrap().to_owned();
+    let pin = server.new_pin(&tess, json!({})).await["pin"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     // A customer that joins and then never reads again never answers pings.
     let (customer, id) = server.joined_customer(&pin, "Silent").await;
@@ -238,7 +302,14 @@ async fn heartbeats_drop_dead_sockets() {
     assert_eq!(console.next_of("queue").await["sessions"], json!([]));
     drop(customer);
     let metrics = eventually("the socket gauge to drop", || async {
-        let text = tess.get(server.url("/metrics")).send().await.unwrap().text().await.unwrap();
+        let text = tess
+            .get(server.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         text.contains("lifeline_sockets 1").then_some(text)
     })
     .await;

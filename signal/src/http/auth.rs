@@ -77,12 +77,22 @@ pub async fn login(ctx: Context, ip: IpAddr, body: LoginRequest) -> Result<Respo
     }
     let addr = AddrKey::of(ip);
     let user = body.username.trim().to_owned();
-    for blocked in [ctx.inner.login_by_addr.check(&addr), ctx.inner.login_by_user.check(&user)] {
+    for blocked in [
+        ctx.inner.login_by_addr.check(&addr),
+        ctx.inner.login_by_user.check(&user),
+    ] {
         if let Err(retry) = blocked {
-            return Err(reject(Refusal::retry_after(ErrorCode::RateLimited, retry.secs())));
+            return Err(reject(Refusal::retry_after(
+                ErrorCode::RateLimited,
+                retry.secs(),
+            )));
         }
     }
-    let stored = ctx.hub.store().password_hash(&user).map_err(|e| reject(Refusal::from(e)))?;
+    let stored = ctx
+        .hub
+        .store()
+        .password_hash(&user)
+        .map_err(|e| reject(Refusal::from(e)))?;
     let password = body.password;
     // Argon2 takes tens of milliseconds of CPU: keep it off the async threads.
     let ok = tokio::task::spawn_blocking(move || password::verify(&password, stored.as_deref()))
@@ -107,7 +117,11 @@ pub async fn login(ctx: Context, ip: IpAddr, body: LoginRequest) -> Result<Respo
     let mut response = warp::reply::json(&Me { username: user }).into_response();
     let cookie = format!(
         "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{}",
-        if ctx.inner.secure_cookies { "; Secure" } else { "" }
+        if ctx.inner.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        }
     );
     if let Ok(value) = cookie.parse() {
         response.headers_mut().insert(SET_COOKIE, value);

@@ -5,8 +5,8 @@ use std::net::IpAddr;
 use protocol::ErrorCode;
 use warp::{Filter, Rejection};
 
-use super::errors::{ApiRejection, reject};
 use super::Context;
+use super::errors::{ApiRejection, reject};
 use crate::client_addr::client_ip;
 use crate::serve::PeerAddr;
 

@@ -50,7 +50,9 @@ fn status_of(code: ErrorCode) -> StatusCode {
     match code {
         ErrorCode::InvalidCredentials | ErrorCode::NotSignedIn => StatusCode::UNAUTHORIZED,
         ErrorCode::ForbiddenOrigin => StatusCode::FORBIDDEN,
-        ErrorCode::SessionNotFound | ErrorCode::NotFound | ErrorCode::PinUnknown => StatusCode::NOT_FOUND,
+        ErrorCode::SessionNotFound | ErrorCode::NotFound | ErrorCode::PinUnknown => {
+            StatusCode::NOT_FOUND
+        }
         ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::TooLong | ErrorCode::FrameTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::OutOfOrder => StatusCode::CONFLICT,
@@ -113,11 +115,14 @@ pub async fn recover(err: Rejection) -> Result<Response, Infallible> {
         ApiRejection::new(ErrorCode::Internal)
     };
     let mut response =
-        warp::reply::with_status(warp::reply::json(&rejection.body), rejection.status).into_response();
+        warp::reply::with_status(warp::reply::json(&rejection.body), rejection.status)
+            .into_response();
     if let Some(secs) = rejection.body.retry_after_secs
         && let Ok(value) = secs.to_string().parse()
     {
-        response.headers_mut().insert(warp::http::header::RETRY_AFTER, value);
+        response
+            .headers_mut()
+            .insert(warp::http::header::RETRY_AFTER, value);
     }
     Ok(response)
 }

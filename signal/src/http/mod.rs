@@ -20,8 +20,8 @@ mod static_files;
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use protocol::ErrorCode;
 use futures_util::StreamExt;
+use protocol::ErrorCode;
 use serde::de::DeserializeOwned;
 use warp::Buf;
 use warp::http::header::{HeaderMap, HeaderValue};
@@ -69,7 +69,10 @@ impl Context {
     }
 
     pub fn origin_allowed(&self, origin: &str) -> bool {
-        self.inner.origins.iter().any(|o| o.eq_ignore_ascii_case(origin))
+        self.inner
+            .origins
+            .iter()
+            .any(|o| o.eq_ignore_ascii_case(origin))
     }
 }
 
@@ -91,7 +94,8 @@ where
     let mut stream = std::pin::pin!(stream);
     let mut body = Vec::new();
     while let Some(chunk) = stream.next().await {
-        let mut chunk = chunk.map_err(|_| errors::reject(ApiRejection::new(ErrorCode::BadRequest)))?;
+        let mut chunk =
+            chunk.map_err(|_| errors::reject(ApiRejection::new(ErrorCode::BadRequest)))?;
         if body.len() + chunk.remaining() > MAX_BODY_BYTES {
             return Err(errors::reject(ApiRejection {
                 status: warp::http::StatusCode::PAYLOAD_TOO_LARGE,
@@ -122,7 +126,8 @@ fn malformed(e: serde_json::Error) -> Rejection {
 }
 
 /// A JSON body, where an empty body means "nothing given".
-fn json_or_default<T: DeserializeOwned + Send>() -> impl Filter<Extract = (Option<T>,), Error = Rejection> + Clone {
+fn json_or_default<T: DeserializeOwned + Send>()
+-> impl Filter<Extract = (Option<T>,), Error = Rejection> + Clone {
     limited_body().and_then(|bytes: Vec<u8>| async move {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(None);
@@ -132,8 +137,10 @@ fn json_or_default<T: DeserializeOwned + Send>() -> impl Filter<Extract = (Optio
 }
 
 /// A required JSON body.
-fn json_body<T: DeserializeOwned + Send>() -> impl Filter<Extract = (T,), Error = Rejection> + Clone {
-    limited_body().and_then(|bytes: Vec<u8>| async move { serde_json::from_slice(&bytes).map_err(malformed) })
+fn json_body<T: DeserializeOwned + Send>() -> impl Filter<Extract = (T,), Error = Rejection> + Clone
+{
+    limited_body()
+        .and_then(|bytes: Vec<u8>| async move { serde_json::from_slice(&bytes).map_err(malformed) })
 }
 
 /// Headers on every response. `no-referrer` keeps the PIN in `?code=` from
@@ -142,7 +149,10 @@ fn json_body<T: DeserializeOwned + Send>() -> impl Filter<Extract = (T,), Error 
 fn security_headers() -> HeaderMap {
     let mut h = HeaderMap::new();
     h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert(
         "content-security-policy",

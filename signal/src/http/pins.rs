@@ -9,7 +9,11 @@ use super::Context;
 use super::auth::Technician;
 use super::errors::reject;
 
-pub async fn create(ctx: Context, technician: Technician, body: Option<PinRequest>) -> Result<Response, Rejection> {
+pub async fn create(
+    ctx: Context,
+    technician: Technician,
+    body: Option<PinRequest>,
+) -> Result<Response, Rejection> {
     let issued = ctx
         .hub
         .issue_pin(&technician.username, body.unwrap_or_default())

@@ -29,18 +29,30 @@ fn default_limit() -> u32 {
 /// Upper bound on `limit`, so one request cannot dump a decade of reports.
 const MAX_LIMIT: u32 = 10_000;
 
-fn load(ctx: &Context, technician: &Technician, query: &ListQuery) -> Result<Vec<SessionReport>, Rejection> {
+fn load(
+    ctx: &Context,
+    technician: &Technician,
+    query: &ListQuery,
+) -> Result<Vec<SessionReport>, Rejection> {
     ctx.hub
         .store()
         .reports(&technician.username, query.limit.min(MAX_LIMIT))
         .map_err(|e| reject(Refusal::from(e)))
 }
 
-pub async fn list(ctx: Context, technician: Technician, query: ListQuery) -> Result<Response, Rejection> {
+pub async fn list(
+    ctx: Context,
+    technician: Technician,
+    query: ListQuery,
+) -> Result<Response, Rejection> {
     Ok(warp::reply::json(&load(&ctx, &technician, &query)?).into_response())
 }
 
-pub async fn csv(ctx: Context, technician: Technician, query: ListQuery) -> Result<Response, Rejection> {
+pub async fn csv(
+    ctx: Context,
+    technician: Technician,
+    query: ListQuery,
+) -> Result<Response, Rejection> {
     let reports = load(&ctx, &technician, &query)?;
     let body = to_csv(&reports).map_err(|e| {
         tracing::error!("CSV export failed: {e}");
@@ -48,10 +60,15 @@ pub async fn csv(ctx: Context, technician: Technician, query: ListQuery) -> Resu
     })?;
     let mut response = body.into_response();
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, "text/csv; charset=utf-8".parse().expect("static header"));
+    headers.insert(
+        CONTENT_TYPE,
+        "text/csv; charset=utf-8".parse().expect("static header"),
+    );
     headers.insert(
         CONTENT_DISPOSITION,
-        "attachment; filename=\"lifeline-sessions.csv\"".parse().expect("static header"),
+        "attachment; filename=\"lifeline-sessions.csv\""
+            .parse()
+            .expect("static header"),
     );
     Ok(response)
 }
@@ -127,7 +144,9 @@ fn to_csv(reports: &[SessionReport]) -> Result<String, csv::Error> {
             time_text(r.ended_at),
             r.duration_secs.map(|d| d.to_string()).unwrap_or_default(),
             status,
-            r.end_reason.map(|e| e.as_str().to_owned()).unwrap_or_default(),
+            r.end_reason
+                .map(|e| e.as_str().to_owned())
+                .unwrap_or_default(),
             spreadsheet_safe(&r.notes),
             consent.join(" "),
         ])?;

@@ -31,7 +31,9 @@ fn app_path() -> impl Filter<Extract = (), Error = warp::Rejection> + Clone {
 }
 
 pub fn routes(static_dir: Option<&Path>) -> BoxedFilter<(Response,)> {
-    let index = static_dir.map(|d| d.join("index.html")).filter(|p| p.is_file());
+    let index = static_dir
+        .map(|d| d.join("index.html"))
+        .filter(|p| p.is_file());
     match (static_dir, index) {
         (Some(dir), Some(index)) => {
             let dir: PathBuf = dir.to_owned();
@@ -57,9 +59,10 @@ pub fn routes(static_dir: Option<&Path>) -> BoxedFilter<(Response,)> {
             app_path()
                 .map(|| {
                     let mut response = NOT_BUILT.into_response();
-                    response
-                        .headers_mut()
-                        .insert(CONTENT_TYPE, "text/html; charset=utf-8".parse().expect("static header"));
+                    response.headers_mut().insert(
+                        CONTENT_TYPE,
+                        "text/html; charset=utf-8".parse().expect("static header"),
+                    );
                     response
                 })
                 .boxed()

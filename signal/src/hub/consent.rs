@@ -50,14 +50,22 @@ impl Hub {
     }
 
     /// The customer answers the pending request.
-    pub fn answer_consent(&self, id: SessionId, conn: ConnId, scope: ConsentScope, allowed: bool) -> Result<(), Refusal> {
+    pub fn answer_consent(
+        &self,
+        id: SessionId,
+        conn: ConnId,
+        scope: ConsentScope,
+        allowed: bool,
+    ) -> Result<(), Refusal> {
         let now = self.shared.config.clock.now();
         let mut state = self.state();
         let session = customer_session(&mut state, id, conn)?;
         match session.pending_consent {
             Some(p) if p.scope == scope => {}
             _ => {
-                return Err(Refusal::new(ErrorCode::OutOfOrder).saying("There is no request to answer."));
+                return Err(
+                    Refusal::new(ErrorCode::OutOfOrder).saying("There is no request to answer.")
+                );
             }
         }
         session.pending_consent = None;
@@ -74,7 +82,12 @@ impl Hub {
 
     /// The customer stopped sharing (Stop sharing, the browser's own stop
     /// button, or a cancelled picker).
-    pub fn share_stopped(&self, id: SessionId, conn: ConnId, scope: ConsentScope) -> Result<(), Refusal> {
+    pub fn share_stopped(
+        &self,
+        id: SessionId,
+        conn: ConnId,
+        scope: ConsentScope,
+    ) -> Result<(), Refusal> {
         let now = self.shared.config.clock.now();
         let mut state = self.state();
         let session = customer_session(&mut state, id, conn)?;
@@ -100,11 +113,12 @@ impl Hub {
                 continue;
             }
             session.pending_consent = None;
-            if let Err(e) =
-                self.shared
-                    .store
-                    .add_consent_event(session.id, now, pending.scope, ConsentEventKind::TimedOut)
-            {
+            if let Err(e) = self.shared.store.add_consent_event(
+                session.id,
+                now,
+                pending.scope,
+                ConsentEventKind::TimedOut,
+            ) {
                 tracing::error!(session = %session.id, "could not record a consent timeout: {e}");
             }
             tell_both(session, pending.scope, ConsentOutcome::TimedOut);

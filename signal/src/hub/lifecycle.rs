@@ -53,7 +53,12 @@ impl Hub {
     }
 
     /// The technician pressed End session (or dismissed a waiting one).
-    pub fn technician_leaves(&self, technician: &str, conn: ConnId, id: SessionId) -> Result<(), Refusal> {
+    pub fn technician_leaves(
+        &self,
+        technician: &str,
+        conn: ConnId,
+        id: SessionId,
+    ) -> Result<(), Refusal> {
         {
             let state = self.state();
             let session = state
@@ -104,12 +109,16 @@ impl Hub {
         let store = &self.shared.store;
         // Sharing ends with the session; the report should say so.
         for scope in &session.sharing {
-            let _ = store.add_consent_event(id, now, *scope, protocol::api::ConsentEventKind::Stopped);
+            let _ =
+                store.add_consent_event(id, now, *scope, protocol::api::ConsentEventKind::Stopped);
         }
         if let Err(e) = store.mark_ended(id, now, reason) {
             tracing::error!(session = %id, "could not record the end of a session: {e}");
         }
-        let ended = ServerMessage::Ended { session: id, reason };
+        let ended = ServerMessage::Ended {
+            session: id,
+            reason,
+        };
         session.customer.send(ended.clone());
         if let Some(console) = &session.console {
             console.send(ended);
@@ -120,7 +129,12 @@ impl Hub {
     }
 
     /// Replaces a session's notes (during or after it).
-    pub fn update_notes(&self, technician: &str, id: SessionId, notes: &str) -> Result<SessionReport, Refusal> {
+    pub fn update_notes(
+        &self,
+        technician: &str,
+        id: SessionId,
+        notes: &str,
+    ) -> Result<SessionReport, Refusal> {
         if notes.chars().count() > MAX_NOTES_CHARS {
             return Err(Refusal::new(ErrorCode::TooLong).saying(format!(
                 "Notes can be at most {MAX_NOTES_CHARS} characters."

@@ -43,7 +43,9 @@ impl Hub {
                     IssueError::NotReplaceable => {
                         Refusal::new(ErrorCode::BadRequest).saying(e.to_string())
                     }
-                    IssueError::Exhausted => Refusal::new(ErrorCode::Internal).saying(e.to_string()),
+                    IssueError::Exhausted => {
+                        Refusal::new(ErrorCode::Internal).saying(e.to_string())
+                    }
                 })?;
             let store = &self.shared.store;
             store.save_pin(&issued.record)?;
@@ -74,9 +76,18 @@ impl Hub {
 
     /// A customer typed a PIN and a name. On success the session exists,
     /// the customer got `joined`, and the technician's queue rings.
-    pub fn join(&self, customer: &Outbox, from: AddrKey, pin_text: &str, name: &str) -> Result<SessionId, Refusal> {
+    pub fn join(
+        &self,
+        customer: &Outbox,
+        from: AddrKey,
+        pin_text: &str,
+        name: &str,
+    ) -> Result<SessionId, Refusal> {
         let shared = &self.shared;
-        for blocked in [shared.join_by_addr.check(&from), shared.join_global.check(&())] {
+        for blocked in [
+            shared.join_by_addr.check(&from),
+            shared.join_global.check(&()),
+        ] {
             if let Err(retry) = blocked {
                 shared.metrics.pin_failure(ErrorCode::RateLimited);
                 return Err(Refusal::retry_after(ErrorCode::RateLimited, retry.secs()));
@@ -168,7 +179,10 @@ mod tests {
     #[test]
     fn names_are_cleaned_and_bounded() {
         assert_eq!(clean_name("  Ann\u{7}  ").unwrap(), "Ann");
-        assert_eq!(clean_name(" \t ").unwrap_err().code, ErrorCode::NameRequired);
+        assert_eq!(
+            clean_name(" \t ").unwrap_err().code,
+            ErrorCode::NameRequired
+        );
         let long = "x".repeat(MAX_NAME_CHARS + 1);
         assert_eq!(clean_name(&long).unwrap_err().code, ErrorCode::TooLong);
     }

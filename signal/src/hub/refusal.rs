@@ -46,7 +46,9 @@ impl Refusal {
 
     pub fn into_frame(self) -> ServerMessage {
         ServerMessage::Error {
-            message: self.message.unwrap_or_else(|| self.code.message().to_owned()),
+            message: self
+                .message
+                .unwrap_or_else(|| self.code.message().to_owned()),
             code: self.code,
             session: self.session,
             retry_after_secs: self.retry_after_secs,

@@ -10,7 +10,12 @@ use super::{ConnId, Hub, Refusal, State};
 
 impl Hub {
     /// Customer → technician.
-    pub fn relay_from_customer(&self, id: SessionId, conn: ConnId, data: serde_json::Value) -> Result<(), Refusal> {
+    pub fn relay_from_customer(
+        &self,
+        id: SessionId,
+        conn: ConnId,
+        data: serde_json::Value,
+    ) -> Result<(), Refusal> {
         let mut state = self.state();
         let session = customer_session(&mut state, id, conn)?;
         let console = session.console.as_ref().ok_or_else(not_started)?;
@@ -46,7 +51,11 @@ fn not_started() -> Refusal {
 }
 
 /// The customer's own session, if this socket is its customer.
-pub(super) fn customer_session(state: &mut State, id: SessionId, conn: ConnId) -> Result<&mut LiveSession, Refusal> {
+pub(super) fn customer_session(
+    state: &mut State,
+    id: SessionId,
+    conn: ConnId,
+) -> Result<&mut LiveSession, Refusal> {
     state
         .sessions
         .get_mut(&id)

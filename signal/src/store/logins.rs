@@ -19,7 +19,12 @@ pub struct LoginSession {
 const TOUCH_EVERY_SECS: i64 = 60;
 
 impl Store {
-    pub fn create_login(&self, token_hash: &str, username: &str, now: OffsetDateTime) -> Result<()> {
+    pub fn create_login(
+        &self,
+        token_hash: &str,
+        username: &str,
+        now: OffsetDateTime,
+    ) -> Result<()> {
         self.conn().execute(
             "INSERT INTO logins (token_hash, username, created_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)",
             params![token_hash, username, to_unix(now)],
@@ -29,7 +34,12 @@ impl Store {
 
     /// Looks a login up and marks it as used now. A login idle longer than
     /// `idle_secs` is deleted and reported as absent.
-    pub fn use_login(&self, token_hash: &str, now: OffsetDateTime, idle_secs: i64) -> Result<Option<LoginSession>> {
+    pub fn use_login(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+        idle_secs: i64,
+    ) -> Result<Option<LoginSession>> {
         let conn = self.conn();
         let row: Option<(String, i64)> = conn
             .query_row(
@@ -43,7 +53,10 @@ impl Store {
         };
         let now = to_unix(now);
         if now - last_seen > idle_secs {
-            conn.execute("DELETE FROM logins WHERE token_hash = ?1", params![token_hash])?;
+            conn.execute(
+                "DELETE FROM logins WHERE token_hash = ?1",
+                params![token_hash],
+            )?;
             return Ok(None);
         }
         if now - last_seen >= TOUCH_EVERY_SECS {
@@ -59,8 +72,10 @@ impl Store {
     }
 
     pub fn delete_login(&self, token_hash: &str) -> Result<()> {
-        self.conn()
-            .execute("DELETE FROM logins WHERE token_hash = ?1", params![token_hash])?;
+        self.conn().execute(
+            "DELETE FROM logins WHERE token_hash = ?1",
+            params![token_hash],
+        )?;
         Ok(())
     }
 
@@ -84,13 +99,28 @@ mod tests {
         store.add_technician("tess", "h", t0).unwrap();
         store.create_login("abc", "tess", t0).unwrap();
         let idle = 8 * 3600;
-        let seen = store.use_login("abc", t0 + time::Duration::hours(7), idle).unwrap();
+        let seen = store
+            .use_login("abc", t0 + time::Duration::hours(7), idle)
+            .unwrap();
         assert_eq!(seen.unwrap().username, "tess");
         // Used at 7 h, so still valid at 14 h...
-        assert!(store.use_login("abc", t0 + time::Duration::hours(14), idle).unwrap().is_some());
+        assert!(
+            store
+                .use_login("abc", t0 + time::Duration::hours(14), idle)
+                .unwrap()
+                .is_some()
+        );
         // ...but not after 8 idle hours.
-        assert!(store.use_login("abc", t0 + time::Duration::hours(23), idle).unwrap().is_none());
-        assert!(store.use_login("abc", t0, idle).unwrap().is_none(), "deleted for good");
+        assert!(
+            store
+                .use_login("abc", t0 + time::Duration::hours(23), idle)
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            store.use_login("abc", t0, idle).unwrap().is_none(),
+            "deleted for good"
+        );
     }
 
     #[test]

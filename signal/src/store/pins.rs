@@ -80,9 +80,8 @@ impl Store {
     /// Every remembered PIN, live or dead.
     pub fn load_pins(&self) -> Result<Vec<PinRecord>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT pin, technician, notes, created_at, expires_at, state FROM pins",
-        )?;
+        let mut stmt =
+            conn.prepare("SELECT pin, technician, notes, created_at, expires_at, state FROM pins")?;
         let rows = stmt.query_map([], |r| {
             let pin: String = r.get(0)?;
             let state: String = r.get(5)?;
@@ -108,9 +107,10 @@ impl Store {
 
     /// Forgets PINs that expired before `cutoff`.
     pub fn forget_pins_expired_before(&self, cutoff: OffsetDateTime) -> Result<usize> {
-        Ok(self
-            .conn()
-            .execute("DELETE FROM pins WHERE expires_at < ?1", params![to_unix(cutoff)])?)
+        Ok(self.conn().execute(
+            "DELETE FROM pins WHERE expires_at < ?1",
+            params![to_unix(cutoff)],
+        )?)
     }
 }
 
@@ -135,7 +135,12 @@ mod tests {
         store.set_pin_state(&record.pin, PinState::Used).unwrap();
         assert_eq!(store.load_pins().unwrap()[0].state, PinState::Used);
         assert_eq!(store.forget_pins_expired_before(t0).unwrap(), 0);
-        assert_eq!(store.forget_pins_expired_before(t0 + time::Duration::hours(1)).unwrap(), 1);
+        assert_eq!(
+            store
+                .forget_pins_expired_before(t0 + time::Duration::hours(1))
+                .unwrap(),
+            1
+        );
         assert!(store.load_pins().unwrap().is_empty());
     }
 }

@@ -20,7 +20,8 @@ pub struct NewReport<'a> {
     pub notes: &'a str,
 }
 
-const SELECT_REPORT: &str = "SELECT id, technician, customer, pin_suffix, pin_created_at, joined_at,
+const SELECT_REPORT: &str =
+    "SELECT id, technician, customer, pin_suffix, pin_created_at, joined_at,
     started_at, ended_at, end_reason, notes FROM sessions";
 
 fn scope_str(scope: ConsentScope) -> &'static str {
@@ -136,7 +137,12 @@ impl Store {
 
     /// Replaces the notes of one of `technician`'s sessions. Returns the
     /// updated report, or `None` when the session is not theirs.
-    pub fn update_notes(&self, id: SessionId, technician: &str, notes: &str) -> Result<Option<SessionReport>> {
+    pub fn update_notes(
+        &self,
+        id: SessionId,
+        technician: &str,
+        notes: &str,
+    ) -> Result<Option<SessionReport>> {
         let changed = self.conn().execute(
             "UPDATE sessions SET notes = ?3 WHERE id = ?1 AND technician = ?2",
             params![id.0, technician, notes],
@@ -169,8 +175,9 @@ impl Store {
     pub fn reports(&self, technician: &str, limit: u32) -> Result<Vec<SessionReport>> {
         let mut reports = {
             let conn = self.conn();
-            let mut stmt =
-                conn.prepare(&format!("{SELECT_REPORT} WHERE technician = ?1 ORDER BY id DESC LIMIT ?2"))?;
+            let mut stmt = conn.prepare(&format!(
+                "{SELECT_REPORT} WHERE technician = ?1 ORDER BY id DESC LIMIT ?2"
+            ))?;
             stmt.query_map(params![technician, limit], report_from_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?
         };
@@ -224,19 +231,39 @@ mod tests {
         assert_eq!(r.status, SessionStatus::Waiting);
         assert!(store.report(id, "someone-else").unwrap().is_none());
 
-        store.mark_started(id, t0 + time::Duration::seconds(60)).unwrap();
         store
-            .add_consent_event(id, t0 + time::Duration::seconds(70), ConsentScope::ScreenView, ConsentEventKind::Requested)
+            .mark_started(id, t0 + time::Duration::seconds(60))
             .unwrap();
         store
-            .add_consent_event(id, t0 + time::Duration::seconds(75), ConsentScope::ScreenView, ConsentEventKind::Allowed)
+            .add_consent_event(
+                id,
+                t0 + time::Duration::seconds(70),
+                ConsentScope::ScreenView,
+                ConsentEventKind::Requested,
+            )
             .unwrap();
         store
-            .mark_ended(id, t0 + time::Duration::seconds(660), EndReason::CustomerLeft)
+            .add_consent_event(
+                id,
+                t0 + time::Duration::seconds(75),
+                ConsentScope::ScreenView,
+                ConsentEventKind::Allowed,
+            )
+            .unwrap();
+        store
+            .mark_ended(
+                id,
+                t0 + time::Duration::seconds(660),
+                EndReason::CustomerLeft,
+            )
             .unwrap();
         // A second end does not overwrite the first.
         store
-            .mark_ended(id, t0 + time::Duration::seconds(999), EndReason::ServerStopped)
+            .mark_ended(
+                id,
+                t0 + time::Duration::seconds(999),
+                EndReason::ServerStopped,
+            )
             .unwrap();
 
         let r = store.report(id, "tess").unwrap().unwrap();
@@ -267,7 +294,12 @@ mod tests {
                 notes: "",
             })
             .unwrap();
-        assert_eq!(store.end_open_reports(t0, EndReason::ServerStopped).unwrap(), 1);
+        assert_eq!(
+            store
+                .end_open_reports(t0, EndReason::ServerStopped)
+                .unwrap(),
+            1
+        );
         let r = store.report(id, "tess").unwrap().unwrap();
         assert_eq!(r.end_reason, Some(EndReason::ServerStopped));
         assert_eq!(r.duration_secs, Some(0));

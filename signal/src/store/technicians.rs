@@ -14,7 +14,12 @@ pub struct TechnicianAccount {
 
 impl Store {
     /// Adds an account with an already-hashed password.
-    pub fn add_technician(&self, username: &str, password_hash: &str, now: OffsetDateTime) -> Result<()> {
+    pub fn add_technician(
+        &self,
+        username: &str,
+        password_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<()> {
         let conn = self.conn();
         let inserted = conn.execute(
             "INSERT INTO technicians (username, password_hash, created_at) VALUES (?1, ?2, ?3)
@@ -29,9 +34,10 @@ impl Store {
 
     /// Removes an account and signs it out everywhere.
     pub fn remove_technician(&self, username: &str) -> Result<()> {
-        let removed = self
-            .conn()
-            .execute("DELETE FROM technicians WHERE username = ?1", params![username])?;
+        let removed = self.conn().execute(
+            "DELETE FROM technicians WHERE username = ?1",
+            params![username],
+        )?;
         if removed == 0 {
             return Err(StoreError::NoSuchTechnician(username.to_owned()));
         }
@@ -41,7 +47,8 @@ impl Store {
     /// All accounts, by name.
     pub fn technicians(&self) -> Result<Vec<TechnicianAccount>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT username, created_at FROM technicians ORDER BY username")?;
+        let mut stmt =
+            conn.prepare("SELECT username, created_at FROM technicians ORDER BY username")?;
         let rows = stmt.query_map([], |r| {
             Ok(TechnicianAccount {
                 username: r.get(0)?,
@@ -86,7 +93,10 @@ mod tests {
             Err(StoreError::TechnicianExists(_))
         ));
         assert_eq!(store.technician_count().unwrap(), 1);
-        assert_eq!(store.password_hash("tess").unwrap().as_deref(), Some("hash"));
+        assert_eq!(
+            store.password_hash("tess").unwrap().as_deref(),
+            Some("hash")
+        );
         assert_eq!(store.technicians().unwrap()[0].username, "tess");
         store.remove_technician("tess").unwrap();
         assert!(matches!(

@@ -270,7 +270,8 @@ fn check_own(own: SessionId, named: Option<SessionId>) -> Result<(), Refusal> {
 /// Technicians may run several sessions, so they must say which.
 fn need_session(session: Option<SessionId>) -> Result<SessionId, Refusal> {
     session.ok_or_else(|| {
-        Refusal::new(ErrorCode::MalformedMessage).saying("Technician messages must name the \"session\".")
+        Refusal::new(ErrorCode::MalformedMessage)
+            .saying("Technician messages must name the \"session\".")
     })
 }
 
@@ -283,9 +284,14 @@ mod tests {
         assert!(check_own(SessionId(1), None).is_ok());
         assert!(check_own(SessionId(1), Some(SessionId(1))).is_ok());
         assert_eq!(
-            check_own(SessionId(1), Some(SessionId(2))).unwrap_err().code,
+            check_own(SessionId(1), Some(SessionId(2)))
+                .unwrap_err()
+                .code,
             ErrorCode::SessionNotFound
         );
-        assert_eq!(need_session(None).unwrap_err().code, ErrorCode::MalformedMessage);
+        assert_eq!(
+            need_session(None).unwrap_err().code,
+            ErrorCode::MalformedMessage
+        );
     }
 }

@@ -33,11 +33,13 @@ fn explain(text: &str, err: &serde_json::Error) -> Refusal {
             .saying("Every message must be a JSON object with a \"type\" field.");
     };
     if !KNOWN_TYPES.contains(&kind) {
-        return Refusal::new(ErrorCode::UnknownType)
-            .saying(format!("The message type {kind:?} is not known to this server."));
+        return Refusal::new(ErrorCode::UnknownType).saying(format!(
+            "The message type {kind:?} is not known to this server."
+        ));
     }
-    Refusal::new(ErrorCode::MalformedMessage)
-        .saying(format!("The {kind:?} message has missing or wrong fields: {err}"))
+    Refusal::new(ErrorCode::MalformedMessage).saying(format!(
+        "The {kind:?} message has missing or wrong fields: {err}"
+    ))
 }
 
 #[cfg(test)]
@@ -53,7 +55,9 @@ mod tests {
                 pin: String::new(),
                 name: String::new(),
             },
-            ClientMessage::Start { session: SessionId(1) },
+            ClientMessage::Start {
+                session: SessionId(1),
+            },
             ClientMessage::Signal {
                 session: None,
                 data: serde_json::Value::Null,
@@ -81,9 +85,18 @@ mod tests {
 
     #[test]
     fn bad_frames_are_told_apart() {
-        assert_eq!(parse("{not json").unwrap_err().code, ErrorCode::MalformedMessage);
-        assert_eq!(parse("[1,2]").unwrap_err().code, ErrorCode::MalformedMessage);
-        assert_eq!(parse(r#"{"type":"dance"}"#).unwrap_err().code, ErrorCode::UnknownType);
+        assert_eq!(
+            parse("{not json").unwrap_err().code,
+            ErrorCode::MalformedMessage
+        );
+        assert_eq!(
+            parse("[1,2]").unwrap_err().code,
+            ErrorCode::MalformedMessage
+        );
+        assert_eq!(
+            parse(r#"{"type":"dance"}"#).unwrap_err().code,
+            ErrorCode::UnknownType
+        );
         let missing = parse(r#"{"type":"join","pin":"123456"}"#).unwrap_err();
         assert_eq!(missing.code, ErrorCode::MalformedMessage);
         assert!(missing.message.unwrap().contains("name"));

@@ -36,7 +36,11 @@ pub fn route(ctx: Context) -> impl Filter<Extract = (Response,), Error = Rejecti
         .and(ctx_filter)
         .and(warp::ws())
         .and_then(
-            |origin: Option<String>, ip: IpAddr, token: Option<String>, ctx: Context, ws: warp::ws::Ws| async move {
+            |origin: Option<String>,
+             ip: IpAddr,
+             token: Option<String>,
+             ctx: Context,
+             ws: warp::ws::Ws| async move {
                 if let Some(origin) = &origin
                     && !ctx.origin_allowed(origin)
                 {
@@ -45,7 +49,8 @@ pub fn route(ctx: Context) -> impl Filter<Extract = (Response,), Error = Rejecti
                         protocol::ErrorCode::ForbiddenOrigin,
                     )));
                 }
-                let technician: Option<Technician> = auth::technician_from_token(&ctx, token.as_deref());
+                let technician: Option<Technician> =
+                    auth::technician_from_token(&ctx, token.as_deref());
                 let hub = ctx.hub.clone();
                 Ok(ws
                     .max_message_size(HARD_FRAME_LIMIT)

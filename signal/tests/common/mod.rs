@@ -15,9 +15,9 @@ use signal::{Clock, Config};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
-use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 /// How long any expected frame or state may take before the test fails.
@@ -89,7 +89,10 @@ impl TestServer {
 
     /// An HTTP client with its own cookie jar.
     pub fn http(&self) -> reqwest::Client {
-        reqwest::Client::builder().cookie_store(true).build().unwrap()
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap()
     }
 
     /// An HTTP client signed in as `username`.
@@ -107,7 +110,12 @@ impl TestServer {
 
     /// Issues a PIN as the signed-in client; returns the response body.
     pub async fn new_pin(&self, client: &reqwest::Client, body: Value) -> Value {
-        let res = client.post(self.url("/api/pins")).json(&body).send().await.unwrap();
+        let res = client
+            .post(self.url("/api/pins"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 201);
         res.json().await.unwrap()
     }
@@ -129,7 +137,9 @@ impl TestServer {
     /// Customer joins with `pin` as `name` and expects `joined`.
     pub async fn joined_customer(&self, pin: &str, name: &str) -> (Socket, i64) {
         let mut customer = self.customer().await;
-        customer.send(json!({"type": "join", "pin": pin, "name": name})).await;
+        customer
+            .send(json!({"type": "join", "pin": pin, "name": name}))
+            .await;
         let joined = customer.next_of("joined").await;
         (customer, joined["session"].as_i64().unwrap())
     }
@@ -146,7 +156,9 @@ impl Drop for TestServer {
 fn add_technician(dir: &std::path::Path, name: &str) {
     let store = signal::store::Store::open(dir).unwrap();
     let hash = signal::password::hash(PASSWORD).unwrap();
-    store.add_technician(name, &hash, Clock::system().now()).unwrap();
+    store
+        .add_technician(name, &hash, Clock::system().now())
+        .unwrap();
 }
 
 /// Signs in over HTTP and returns the `Cookie` header value.
@@ -181,16 +193,22 @@ impl Socket {
     ) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
         let mut request = format!("ws://{addr}/ws").into_client_request().unwrap();
         if let Some(cookie) = cookie {
-            request.headers_mut().insert("cookie", HeaderValue::from_str(cookie).unwrap());
+            request
+                .headers_mut()
+                .insert("cookie", HeaderValue::from_str(cookie).unwrap());
         }
         if let Some(origin) = origin {
-            request.headers_mut().insert("origin", HeaderValue::from_str(origin).unwrap());
+            request
+                .headers_mut()
+                .insert("origin", HeaderValue::from_str(origin).unwrap());
         }
         let (ws, _) = tokio_tungstenite::connect_async(request).await?;
         Ok(Socket { ws })
     }
 
-    pub async fn from_request(request: tokio_tungstenite::tungstenite::handshake::client::Request) -> Socket {
+    pub async fn from_request(
+        request: tokio_tungstenite::tungstenite::handshake::client::Request,
+    ) -> Socket {
         let (ws, _) = tokio_tungstenite::connect_async(request).await.unwrap();
         Socket { ws }
     }
@@ -228,7 +246,9 @@ impl Socket {
                 .await
                 .expect("no frame before the deadline");
             match msg {
-                Some(Ok(Message::Text(text))) => return Ok(serde_json::from_str(text.as_str()).unwrap()),
+                Some(Ok(Message::Text(text))) => {
+                    return Ok(serde_json::from_str(text.as_str()).unwrap());
+                }
                 Some(Ok(Message::Close(frame))) => {
                     return Err(frame.map(|f| (u16::from(f.code), f.reason.to_string())));
                 }
@@ -277,7 +297,10 @@ where
         if let Some(v) = check().await {
             return v;
         }
-        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for: {what}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for: {what}"
+        );
         tokio::task::yield_now().await;
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
