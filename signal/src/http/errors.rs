@@ -61,6 +61,18 @@ fn status_of(code: ErrorCode) -> StatusCode {
     }
 }
 
+/// A missing or wrong header is nearly always a plain GET of `/ws`.
+fn header_message(name: &str) -> String {
+    if matches!(
+        name,
+        "connection" | "upgrade" | "sec-websocket-key" | "sec-websocket-version"
+    ) {
+        "This address is for WebSocket connections.".to_owned()
+    } else {
+        format!("The {name} header is missing or not valid.")
+    }
+}
+
 /// The one place rejections turn into responses.
 pub async fn recover(err: Rejection) -> Result<Response, Infallible> {
     let rejection = if let Some(api) = err.find::<ApiRejection>() {
@@ -99,6 +111,22 @@ pub async fn recover(err: Rejection) -> Result<Response, Infallible> {
             status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
             body: ApiError {
                 message: "Send the body as application/json.".into(),
+                ..ApiError::new(ErrorCode::BadRequest)
+            },
+        }
+    } else if let Some(e) = err.find::<warp::reject::InvalidHeader>() {
+        ApiRejection {
+            status: StatusCode::BAD_REQUEST,
+            body: ApiError {
+                message: header_message(e.name()),
+                ..ApiError::new(ErrorCode::BadRequest)
+            },
+        }
+    } else if let Some(e) = err.find::<warp::reject::MissingHeader>() {
+        ApiRejection {
+            status: StatusCode::BAD_REQUEST,
+            body: ApiError {
+                message: header_message(e.name()),
                 ..ApiError::new(ErrorCode::BadRequest)
             },
         }
