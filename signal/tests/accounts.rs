@@ -60,15 +60,7 @@ async fn sign_in_sign_out() {
 
     let res = client.post(server.url("/api/logout")).send().await.unwrap();
     assert_eq!(res.status(), 204);
-    assert_eq!(
-        client
-            .get(server.url("/api/me"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        401
-    );
+    assert_eq!(server.status_of(&client, "/api/me").await, 401);
     let res = client.post(server.url("/api/pins")).send().await.unwrap();
     assert_eq!(res.status(), 401);
 }
@@ -102,36 +94,12 @@ async fn idle_logins_expire_after_eight_hours() {
     let server = TestServer::start().await;
     let client = server.signed_in("tess").await;
     server.clock.advance(Duration::from_secs(7 * 3600));
-    assert_eq!(
-        client
-            .get(server.url("/api/me"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(server.status_of(&client, "/api/me").await, 200);
     // That request counted as activity: seven more hours are still fine.
     server.clock.advance(Duration::from_secs(7 * 3600));
-    assert_eq!(
-        client
-            .get(server.url("/api/me"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(server.status_of(&client, "/api/me").await, 200);
     server.clock.advance(Duration::from_secs(8 * 3600 + 60));
-    assert_eq!(
-        client
-            .get(server.url("/api/me"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        401
-    );
+    assert_eq!(server.status_of(&client, "/api/me").await, 401);
 }
 
 #[tokio::test]

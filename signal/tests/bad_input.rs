@@ -24,10 +24,7 @@ async fn two_sessions() -> TwoSessions {
     for (tech, customer) in [("tess", "Ann"), ("tom", "Bob")] {
         let client = server.signed_in(tech).await;
         let mut console = server.console(tech).await;
-        let pin = server.new_pin(&client, json!({})).await["pin"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let pin = server.pin(&client).await;
         let (mut cust, id) = server.joined_customer(&pin, customer).await;
         console.send(json!({"type": "start", "session": id})).await;
         console.next_of("started").await;
@@ -151,10 +148,7 @@ async fn steps_out_of_order_are_refused() {
     assert_eq!(stranger.next_error().await["code"], "not_signed_in");
 
     // Joined but not started: no signalling yet, no consent to answer.
-    let pin = server.new_pin(&tess, json!({})).await["pin"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let pin = server.pin(&tess).await;
     let (mut customer, id) = server.joined_customer(&pin, "Ann").await;
     customer.send(json!({"type": "signal", "data": 1})).await;
     assert_eq!(customer.next_error().await["code"], "out_of_order");

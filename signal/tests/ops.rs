@@ -3,7 +3,6 @@
 mod common;
 
 use common::TestServer;
-use serde_json::json;
 
 #[tokio::test]
 async fn healthz_and_metrics() {
@@ -15,10 +14,7 @@ async fn healthz_and_metrics() {
     assert_eq!(res.headers()["x-frame-options"], "DENY");
 
     let tess = server.signed_in("tess").await;
-    let pin = server.new_pin(&tess, json!({})).await["pin"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let pin = server.pin(&tess).await;
     let (_ann, _) = server.joined_customer(&pin, "Ann").await;
     let text = client
         .get(server.url("/metrics"))

@@ -4,7 +4,7 @@
 mod common;
 
 use common::TestServer;
-use serde_json::{Value, json};
+use serde_json::json;
 use signal::Config;
 
 #[tokio::test]
@@ -16,10 +16,7 @@ async fn restart_keeps_pins_reports_and_logins() {
         .as_str()
         .unwrap()
         .to_owned();
-    let used_pin = server.new_pin(&tess, json!({})).await["pin"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let used_pin = server.pin(&tess).await;
     let (mut customer, id) = server.joined_customer(&used_pin, "Ann").await;
     console.send(json!({"type": "start", "session": id})).await;
     customer.next_of("started").await;
@@ -31,14 +28,7 @@ async fn restart_keeps_pins_reports_and_logins() {
 
     let server = TestServer::start_in(data, Config::new("unused")).await;
     // The login cookie still works (logins are stored).
-    let reports: Value = tess
-        .get(server.url("/api/sessions"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let reports = server.reports(&tess).await;
     assert_eq!(reports[0]["id"], id);
     assert_eq!(reports[0]["customer"], "Ann");
     assert_eq!(reports[0]["end_reason"], "server_stopped");

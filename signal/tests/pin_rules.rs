@@ -33,10 +33,7 @@ async fn each_failure_has_its_own_code() {
         "pin_malformed"
     );
 
-    let first = server.new_pin(&tess, json!({})).await["pin"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let first = server.pin(&tess).await;
     let unknown = format!("{:06}", (first.parse::<u32>().unwrap() + 1) % 1_000_000);
     assert_eq!(
         join_error(&mut customer, &unknown).await["code"],
@@ -67,10 +64,7 @@ async fn each_failure_has_its_own_code() {
     assert_eq!(join_error(&mut late, &second).await["code"], "pin_used");
 
     // Expired after the PIN's lifetime (20 minutes by default).
-    let third = server.new_pin(&tess, json!({})).await["pin"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let third = server.pin(&tess).await;
     server.clock.advance(Duration::from_secs(20 * 60));
     assert_eq!(join_error(&mut late, &third).await["code"], "pin_expired");
 
@@ -101,10 +95,7 @@ async fn pin_ttl_is_configurable() {
 async fn guessing_is_throttled_per_address_and_ipv6_prefix() {
     let server = TestServer::start_with(|c| c.trust_proxy_headers = true).await;
     let tess = server.signed_in("tess").await;
-    let pin = server.new_pin(&tess, json!({})).await["pin"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let pin = server.pin(&tess).await;
     let wrong = format!("{:06}", (pin.parse::<u32>().unwrap() + 1) % 1_000_000);
 
     // Five failures from one /64 are answered normally...
@@ -160,10 +151,7 @@ async fn many_guessers_together_hit_the_server_wide_budget() {
     })
     .await;
     let tess = server.signed_in("tess").await;
-    let pin = server.new_pin(&tess, json!({})).await["pin"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let pin = server.pin(&tess).await;
     let wrong = format!("{:06}", (pin.parse::<u32>().unwrap() + 1) % 1_000_000);
     // Each guesser stays within its own budget...
     for i in 0..4 {

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{TestServer, eventually};
-use serde_json::{Value, json};
+use serde_json::json;
 
 #[tokio::test]
 async fn happy_path_from_pin_to_report() {
@@ -115,14 +115,7 @@ async fn happy_path_from_pin_to_report() {
     assert_eq!(console.next_of("queue").await["sessions"], json!([]));
 
     // The report has it all.
-    let reports: Value = tess
-        .get(server.url("/api/sessions"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let reports = server.reports(&tess).await;
     let report = &reports[0];
     assert_eq!(report["id"], id);
     assert_eq!(report["technician"], "tess");
@@ -161,10 +154,7 @@ async fn deny_and_silence_both_mean_no() {
     let server = TestServer::start().await;
     let tess = server.signed_in("tess").await;
     let mut console = server.console("tess").await;
-    let pin = server.new_pin(&tess, json!({})).await["pin"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let pin = server.pin(&tess).await;
     let (mut customer, id) = server.joined_customer(&pin, "Bob").await;
     console.send(json!({"type": "start", "session": id})).await;
     customer.next_of("started").await;
@@ -200,14 +190,7 @@ async fn deny_and_silence_both_mean_no() {
 
     console.send(json!({"type": "leave", "session": id})).await;
     assert_eq!(customer.next_of("ended").await["reason"], "technician_left");
-    let reports: serde_json::Value = tess
-        .get(server.url("/api/sessions"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let reports = server.reports(&tess).await;
     let events: Vec<&str> = reports[0]["consent"]
         .as_array()
         .unwrap()
@@ -225,10 +208,7 @@ async fn dropped_sockets_end_the_session_for_the_other_side() {
     let mut console = server.console("tess").await;
 
     // The customer's connection drops.
-    let pin = server.new_pin(&tess, json!({})).await["pin"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let pin = server.pin(&tess).await;
     let (customer, id) = server.joined_customer(&pin, "Cy").await;
     console.send(json!({"type": "start", "session": id})).await;
     console.next_of("started").await;
@@ -237,10 +217,7 @@ async fn dropped_sockets_end_the_session_for_the_other_side() {
     assert_eq!(ended["reason"], "customer_disconnected");
 
     // The console's connection drops.
-    let pin = server.new_pin(&tess, json!({})).await["pin"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let pin = server.pin(&tess).await;
     let (mut customer, id) = server.joined_customer(&pin, "Di").await;
     console.send(json!({"type": "start", "session": id})).await;
     customer.next_of("started").await;
@@ -250,14 +227,7 @@ async fn dropped_sockets_end_the_session_for_the_other_side() {
         "technician_disconnected"
     );
 
-    let reports: Value = tess
-        .get(server.url("/api/sessions"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let reports = server.reports(&tess).await;
     assert_eq!(reports[0]["end_reason"], "technician_disconnected");
     assert_eq!(reports[1]["end_reason"], "customer_disconnected");
 }
@@ -267,10 +237,7 @@ async fn waiting_sessions_survive_a_closed_console_and_ring_the_next() {
     let server = TestServer::start().await;
     let tess = server.signed_in("tess").await;
     let first = server.console("tess").await;
-    let pin = server.new_pin(&tess, json!({})).await["pin"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let pin = server.pin(&tess).await;
     let (mut customer, id) = server.joined_customer(&pin, "Eve").await;
     first.close().await;
 
@@ -289,10 +256,7 @@ async fn heartbeats_drop_dead_sockets() {
     let tess = server.signed_in("tess").await;
     let mut console = server.console("tess").await;
     assert_eq!(console.next_of("queue").await["sessions"], json!([]));
-    let pin = server.new_pin(&tess, json!({})).await["pin"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let pin = server.pin(&tess).await;
 
     // A customer that joins and then never reads again never answers pings.
     let (customer, id) = server.joined_customer(&pin, "Silent").await;

@@ -120,6 +120,32 @@ impl TestServer {
         res.json().await.unwrap()
     }
 
+    /// Just the digits of a new PIN without notes.
+    pub async fn pin(&self, client: &reqwest::Client) -> String {
+        self.new_pin(client, json!({})).await["pin"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// The signed-in client's session reports, newest first.
+    pub async fn reports(&self, client: &reqwest::Client) -> Value {
+        let res = client.get(self.url("/api/sessions")).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        res.json().await.unwrap()
+    }
+
+    /// The HTTP status of a GET.
+    pub async fn status_of(&self, client: &reqwest::Client, path: &str) -> u16 {
+        client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
     /// A customer socket (no cookie).
     pub async fn customer(&self) -> Socket {
         Socket::connect(self.addr, None, None).await
