@@ -49,6 +49,16 @@ pub struct NotesUpdate {
     pub notes: String,
 }
 
+/// `PATCH /api/pins/{pin}` (200): where notes typed on the PIN card went.
+/// While the PIN is live they wait on it; once a customer has joined with
+/// it they are the session's notes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinNotesSaved {
+    pub notes: String,
+    /// The session the PIN started, if a customer has joined with it.
+    pub session: Option<SessionId>,
+}
+
 /// One row of `GET /api/sessions`: everything the server remembers about a
 /// support session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

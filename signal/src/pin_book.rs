@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use protocol::{ErrorCode, Pin};
+use protocol::{ErrorCode, Pin, SessionId};
 use rand::Rng;
 use time::OffsetDateTime;
 
@@ -22,6 +22,19 @@ pub const REMEMBER_DEAD_PINS: Duration = Duration::from_secs(24 * 3600);
 pub struct PinBook {
     /// Live and dead PINs alike; dead ones answer with their own error code.
     pins: HashMap<Pin, PinRecord>,
+    /// The session each used PIN started, so notes typed on the PIN card
+    /// after the customer joined still find their session. Not persisted:
+    /// after a restart, notes go to sessions directly.
+    joined: HashMap<Pin, SessionId>,
+}
+
+/// Where notes for a PIN belong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotesTarget {
+    /// The PIN is live: the notes wait on it (this is its updated record).
+    Pin(PinRecord),
+    /// A customer joined with it: the notes are that session's.
+    Session(SessionId),
 }
 
 /// Why a PIN could not be issued.
@@ -48,6 +61,7 @@ impl PinBook {
     pub fn from_records(records: impl IntoIterator<Item = PinRecord>) -> Self {
         Self {
             pins: records.into_iter().map(|r| (r.pin.clone(), r)).collect(),
+            joined: HashMap::new(),
         }
     }
 
@@ -109,12 +123,43 @@ impl PinBook {
         Ok(record)
     }
 
+    /// Remembers which session a claimed PIN started.
+    pub fn record_join(&mut self, pin: &Pin, session: SessionId) {
+        self.joined.insert(pin.clone(), session);
+    }
+
+    /// Finds where `technician`'s notes for `pin` belong, updating a live
+    /// PIN's notes in place. Other technicians' PINs are unknown to them.
+    pub fn set_notes(
+        &mut self,
+        technician: &str,
+        pin: &Pin,
+        notes: &str,
+        now: OffsetDateTime,
+    ) -> Result<NotesTarget, ErrorCode> {
+        let live = match self.pins.get(pin) {
+            Some(r) if r.technician == technician => self.is_live(r, now),
+            _ => return Err(ErrorCode::PinUnknown),
+        };
+        if let Some(session) = self.joined.get(pin) {
+            return Ok(NotesTarget::Session(*session));
+        }
+        if !live {
+            return Err(ErrorCode::OutOfOrder);
+        }
+        let record = self.pins.get_mut(pin).ok_or(ErrorCode::PinUnknown)?;
+        record.notes = notes.to_owned();
+        Ok(NotesTarget::Pin(record.clone()))
+    }
+
     /// Forgets PINs dead for longer than [`REMEMBER_DEAD_PINS`]; returns how
     /// many were forgotten.
     pub fn forget_old(&mut self, now: OffsetDateTime) -> usize {
         let before = self.pins.len();
         let cutoff = now - REMEMBER_DEAD_PINS;
         self.pins.retain(|_, r| r.expires_at >= cutoff);
+        let pins = &self.pins;
+        self.joined.retain(|pin, _| pins.contains_key(pin));
         before - self.pins.len()
     }
 
@@ -232,6 +277,32 @@ mod tests {
         assert_eq!(book.forget_old(t0() + time::Duration::hours(23)), 0);
         assert_eq!(book.forget_old(t0() + time::Duration::hours(25)), 1);
         assert_eq!(book.claim(&pin, t0()), Err(ErrorCode::PinUnknown));
+    }
+
+    #[test]
+    fn notes_follow_the_pin_into_its_session() {
+        let mut rng = StdRng::seed_from_u64(7);
+        let mut book = PinBook::default();
+        let pin = issue(&mut book, &mut rng, None).unwrap().record.pin;
+        let target = book.set_notes("tess", &pin, "vpn", t0()).unwrap();
+        assert!(matches!(target, NotesTarget::Pin(r) if r.notes == "vpn"));
+        assert_eq!(
+            book.set_notes("tom", &pin, "x", t0()),
+            Err(ErrorCode::PinUnknown)
+        );
+        let claimed = book.claim(&pin, t0()).unwrap();
+        assert_eq!(claimed.notes, "vpn");
+        book.record_join(&pin, SessionId(9));
+        assert_eq!(
+            book.set_notes("tess", &pin, "vpn, printer", t0()),
+            Ok(NotesTarget::Session(SessionId(9)))
+        );
+        // An expired PIN nobody used has nowhere to put notes.
+        let lonely = issue(&mut book, &mut rng, None).unwrap().record.pin;
+        assert_eq!(
+            book.set_notes("tess", &lonely, "x", t0() + TTL),
+            Err(ErrorCode::OutOfOrder)
+        );
     }
 
     impl PinBook {

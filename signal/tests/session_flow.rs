@@ -279,3 +279,65 @@ async fn heartbeats_drop_dead_sockets() {
     .await;
     assert!(metrics.contains("lifeline_sessions_ended_total{reason=\"customer_disconnected\"} 1"));
 }
+
+#[tokio::test]
+async fn pin_card_notes_follow_the_pin_into_its_session() {
+    let server = TestServer::start().await;
+    let tess = server.signed_in("tess").await;
+    let tom = server.signed_in("tom").await;
+    let mut console = server.console("tess").await;
+    let pin = server.pin(&tess).await;
+    let patch = |client: &reqwest::Client, pin: &str, notes: &str| {
+        client
+            .patch(server.url(&format!("/api/pins/{pin}")))
+            .json(&json!({"notes": notes}))
+            .send()
+    };
+
+    // Typed after "New PIN", before the customer arrives: kept on the PIN.
+    let res = patch(&tess, &pin, "vpn drops").await.unwrap();
+    assert_eq!(res.status(), 200);
+    let saved: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(saved, json!({"notes": "vpn drops", "session": null}));
+    // Not Tom's PIN.
+    let res = patch(&tom, &pin, "mine now").await.unwrap();
+    assert_eq!(res.status(), 404);
+    assert_eq!(
+        res.json::<serde_json::Value>().await.unwrap()["code"],
+        "pin_unknown"
+    );
+
+    let (_ann, id) = server.joined_customer(&pin, "Ann").await;
+    let queue = console.next_of("queue").await;
+    let queue = if queue["sessions"].as_array().unwrap().is_empty() {
+        console.next_of("queue").await
+    } else {
+        queue
+    };
+    assert_eq!(queue["sessions"][0]["notes"], "vpn drops");
+
+    // Typed after the customer joined: the session's notes.
+    let saved: serde_json::Value = patch(&tess, &pin, "vpn drops; new router")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(saved["session"], id);
+    assert_eq!(
+        console.next_of("queue").await["sessions"][0]["notes"],
+        "vpn drops; new router"
+    );
+    assert_eq!(
+        server.reports(&tess).await[0]["notes"],
+        "vpn drops; new router"
+    );
+
+    // A PIN that expired unused has nowhere to put notes.
+    let lonely = server.pin(&tess).await;
+    server
+        .clock
+        .advance(std::time::Duration::from_secs(21 * 60));
+    let res = patch(&tess, &lonely, "x").await.unwrap();
+    assert_eq!(res.status(), 409);
+}

@@ -192,6 +192,13 @@ pub fn routes(ctx: Context) -> impl Filter<Extract = (Response,), Error = Infall
         .and(signed_in.clone())
         .and(json_or_default())
         .and_then(pins::create);
+    let pin_notes = warp::path!("api" / "pins" / String)
+        .and(warp::patch())
+        .and(origin.clone())
+        .and(c.clone())
+        .and(signed_in.clone())
+        .and(json_body())
+        .and_then(pins::patch_notes);
     let list_sessions = warp::path!("api" / "sessions")
         .and(warp::get())
         .and(c.clone())
@@ -227,6 +234,8 @@ pub fn routes(ctx: Context) -> impl Filter<Extract = (Response,), Error = Infall
         .or(me)
         .unify()
         .or(create_pin)
+        .unify()
+        .or(pin_notes)
         .unify()
         .or(sessions_csv)
         .unify()

@@ -1,6 +1,6 @@
 //! `POST /api/pins`: "New PIN" and "Create another PIN".
 
-use protocol::api::PinRequest;
+use protocol::api::{NotesUpdate, PinRequest};
 use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::{Rejection, Reply};
@@ -19,4 +19,18 @@ pub async fn create(
         .issue_pin(&technician.username, body.unwrap_or_default())
         .map_err(reject)?;
     Ok(warp::reply::with_status(warp::reply::json(&issued), StatusCode::CREATED).into_response())
+}
+
+/// `PATCH /api/pins/{pin}`: notes typed on the PIN card after "New PIN".
+pub async fn patch_notes(
+    pin: String,
+    ctx: Context,
+    technician: Technician,
+    body: NotesUpdate,
+) -> Result<Response, Rejection> {
+    let saved = ctx
+        .hub
+        .update_pin_notes(&technician.username, &pin, &body.notes)
+        .map_err(reject)?;
+    Ok(warp::reply::json(&saved).into_response())
 }

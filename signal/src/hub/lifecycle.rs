@@ -1,7 +1,6 @@
 //! Starting and ending sessions, and sockets going away.
 
 use protocol::api::SessionReport;
-use protocol::limits::MAX_NOTES_CHARS;
 use protocol::ws::EndReason;
 use protocol::{ErrorCode, ServerMessage, SessionId};
 
@@ -135,11 +134,7 @@ impl Hub {
         id: SessionId,
         notes: &str,
     ) -> Result<SessionReport, Refusal> {
-        if notes.chars().count() > MAX_NOTES_CHARS {
-            return Err(Refusal::new(ErrorCode::TooLong).saying(format!(
-                "Notes can be at most {MAX_NOTES_CHARS} characters."
-            )));
-        }
+        super::pins::check_notes(notes)?;
         let mut state = self.state();
         let report = self
             .shared

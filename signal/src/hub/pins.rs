@@ -1,6 +1,6 @@
 //! Issuing PINs and customers joining with them.
 
-use protocol::api::{PinIssued, PinRequest};
+use protocol::api::{PinIssued, PinNotesSaved, PinRequest};
 use protocol::limits::{MAX_NAME_CHARS, MAX_NOTES_CHARS};
 use protocol::ws::SessionStatus;
 use protocol::{ErrorCode, Pin, ServerMessage, SessionId};
@@ -8,18 +8,14 @@ use protocol::{ErrorCode, Pin, ServerMessage, SessionId};
 use super::session::LiveSession;
 use super::{Hub, Outbox, Refusal};
 use crate::client_addr::AddrKey;
-use crate::pin_book::IssueError;
+use crate::pin_book::{IssueError, NotesTarget};
 use crate::store::{NewReport, PinState};
 
 impl Hub {
     /// "New PIN" / "Create another PIN" for a signed-in technician.
     pub fn issue_pin(&self, technician: &str, request: PinRequest) -> Result<PinIssued, Refusal> {
-        if let Some(notes) = &request.notes
-            && notes.chars().count() > MAX_NOTES_CHARS
-        {
-            return Err(Refusal::new(ErrorCode::TooLong).saying(format!(
-                "Notes can be at most {MAX_NOTES_CHARS} characters."
-            )));
+        if let Some(notes) = &request.notes {
+            check_notes(notes)?;
         }
         let replaces = match request.replaces.as_deref() {
             None => None,
@@ -61,6 +57,45 @@ impl Hub {
             link: customer_link(&self.public_base(), &record.pin),
             pin: record.pin,
             expires_at: record.expires_at,
+        })
+    }
+
+    /// Notes typed on the PIN card: kept on the PIN while it is live, and
+    /// written to its session once a customer has joined with it.
+    pub fn update_pin_notes(
+        &self,
+        technician: &str,
+        pin_text: &str,
+        notes: &str,
+    ) -> Result<PinNotesSaved, Refusal> {
+        check_notes(notes)?;
+        let pin = Pin::parse(pin_text).map_err(|e| Refusal::new(ErrorCode::from(e)))?;
+        let now = self.shared.config.clock.now();
+        let target = {
+            let mut state = self.state();
+            let target = state
+                .pins
+                .set_notes(technician, &pin, notes, now)
+                .map_err(|code| match code {
+                    ErrorCode::OutOfOrder => Refusal::new(code)
+                        .saying("That PIN is no longer valid and no session was started with it."),
+                    code => Refusal::new(code).saying("You have no such PIN."),
+                })?;
+            if let NotesTarget::Pin(record) = &target {
+                self.shared.store.save_pin(record)?;
+            }
+            target
+        };
+        let session = match target {
+            NotesTarget::Pin(_) => None,
+            NotesTarget::Session(id) => {
+                self.update_notes(technician, id, notes)?;
+                Some(id)
+            }
+        };
+        Ok(PinNotesSaved {
+            notes: notes.to_owned(),
+            session,
         })
     }
 
@@ -126,6 +161,7 @@ impl Hub {
             joined_at: now,
             notes: &record.notes,
         })?;
+        state.pins.record_join(&pin, id);
         customer.send(ServerMessage::Joined {
             session: id,
             technician: record.technician.clone(),
@@ -150,6 +186,16 @@ impl Hub {
         tracing::info!(session = %id, technician = record.technician, "customer joined");
         Ok(id)
     }
+}
+
+/// Notes are free text, bounded.
+pub(super) fn check_notes(notes: &str) -> Result<(), Refusal> {
+    if notes.chars().count() > MAX_NOTES_CHARS {
+        return Err(Refusal::new(ErrorCode::TooLong).saying(format!(
+            "Notes can be at most {MAX_NOTES_CHARS} characters."
+        )));
+    }
+    Ok(())
 }
 
 /// `<base>/?code=<pin>`; relative when no public URL is known.
