@@ -228,7 +228,9 @@ pub fn routes(ctx: Context) -> impl Filter<Extract = (Response,), Error = Infall
     let socket = crate::ws::route(ctx.clone());
     let app = static_files::routes(ctx.hub.config().static_dir.as_deref());
 
-    login
+    // Boxing the API half keeps the filter type shallow enough for the
+    // compiler's trait solver in release builds.
+    let api = login
         .or(logout)
         .unify()
         .or(me)
@@ -243,7 +245,9 @@ pub fn routes(ctx: Context) -> impl Filter<Extract = (Response,), Error = Infall
         .unify()
         .or(patch_notes)
         .unify()
-        .or(healthz)
+        .boxed();
+
+    api.or(healthz)
         .unify()
         .or(metrics)
         .unify()
