@@ -18,6 +18,9 @@ use yew::prelude::*;
 
 use crate::browser;
 
+/// How long typing in a notes field may pause before it saves by itself.
+pub const NOTES_SAVE_DELAY_MS: u32 = 1500;
+
 /// The browser's clock, refreshed every `period_ms`, for countdowns and
 /// "waiting for" times that must tick without any other change.
 #[hook]

@@ -1,16 +1,18 @@
 //! The "invite a customer" card: New PIN, then the PIN, its link with a
 //! copy button, a QR code for phones, Create another PIN, and notes for
-//! the coming session.
+//! the coming session. Notes typed before "New PIN" go with the request;
+//! after it they save to the PIN by themselves (after a pause, on blur).
 
+use gloo::timers::callback::Timeout;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::app::use_texts;
 use crate::browser;
-use crate::components::use_now;
+use crate::components::{NOTES_SAVE_DELAY_MS, use_now};
 use crate::i18n::fill;
 use crate::qr;
-use crate::state::console::PinCard as PinCardState;
+use crate::state::console::{PinCard as PinCardState, Save};
 
 #[derive(Properties, PartialEq)]
 pub struct PinCardProps {
@@ -19,6 +21,8 @@ pub struct PinCardProps {
     pub on_new: Callback<bool>,
     pub on_copy: Callback<String>,
     pub on_notes: Callback<String>,
+    /// Save `(pin, notes)` to the issued PIN.
+    pub on_save_notes: Callback<(String, String)>,
 }
 
 #[component]
@@ -26,6 +30,22 @@ pub fn PinCard(props: &PinCardProps) -> Html {
     let t = use_texts();
     let now = use_now(1000);
     let card = &props.card;
+    let pin = card.issued.as_ref().map(|p| p.pin.clone());
+
+    // Save the notes after a pause in typing.
+    {
+        let on_save = props.on_save_notes.clone();
+        use_effect_with(
+            (pin.clone(), card.notes.clone(), card.notes_save),
+            move |(pin, notes, save)| {
+                let pending = pin.clone().filter(|_| *save == Save::Dirty).map(|pin| {
+                    let notes = notes.clone();
+                    Timeout::new(NOTES_SAVE_DELAY_MS, move || on_save.emit((pin, notes)))
+                });
+                move || drop(pending)
+            },
+        );
+    }
 
     let new_pin = {
         let cb = props.on_new.clone();
@@ -42,7 +62,31 @@ pub fn PinCard(props: &PinCardProps) -> Html {
             cb.emit(area.value());
         })
     };
+    let onblur = {
+        let cb = props.on_save_notes.clone();
+        let pin = pin.clone();
+        let notes = card.notes.clone();
+        let save = card.notes_save;
+        Callback::from(move |_: FocusEvent| {
+            if let Some(pin) = pin
+                .clone()
+                .filter(|_| matches!(save, Save::Dirty | Save::Failed))
+            {
+                cb.emit((pin, notes.clone()));
+            }
+        })
+    };
     let problem = card.problem.as_ref().map(|p| t.problem(p));
+    let notes_problem = card
+        .notes_problem
+        .as_ref()
+        .filter(|_| card.notes_save == Save::Failed)
+        .map(|p| t.pin_notes_problem(p));
+    let save_text = match card.notes_save {
+        Save::Clean | Save::Dirty | Save::Failed => "",
+        Save::Saving => t.saving,
+        Save::Saved => t.saved,
+    };
 
     let issued = card.issued.as_ref().map(|issued| {
         let expired = now >= issued.expires_at_ms;
@@ -109,10 +153,17 @@ pub fn PinCard(props: &PinCardProps) -> Html {
             { issued.unwrap_or_default() }
             <div class="field">
                 <label for="pin-notes">{ t.pin_notes }</label>
-                <textarea id="pin-notes" rows="2" value={card.notes.clone()} {oninput}
+                <textarea id="pin-notes" rows="2" value={card.notes.clone()} {oninput} {onblur}
                     maxlength={protocol::limits::MAX_NOTES_CHARS.to_string()}
-                    aria-describedby="pin-notes-hint" />
+                    aria-describedby="pin-notes-hint pin-notes-error"
+                    aria-invalid={notes_problem.is_some().then_some("true")} />
                 <p id="pin-notes-hint" class="hint">{ t.pin_notes_hint }</p>
+                <p class="pin-notes-status">
+                    <span id="pin-notes-state" class="save-state" role="status">{ save_text }</span>
+                    <span id="pin-notes-error" class="field-error" role="alert">
+                        { notes_problem.unwrap_or_default() }
+                    </span>
+                </p>
             </div>
         </section>
     }

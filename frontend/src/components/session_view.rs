@@ -7,14 +7,12 @@ use web_sys::{Element, HtmlTextAreaElement, MediaStream};
 use yew::prelude::*;
 
 use crate::app::use_texts;
+use crate::components::NOTES_SAVE_DELAY_MS;
 use crate::components::chat::Chat;
 use crate::components::video_view::VideoView;
 use crate::i18n::{Texts, fill};
 use crate::state::PeerStatus;
 use crate::state::console::{Fit, Save, Screen, SessionTab};
-
-/// How long typing may pause before the notes save by themselves.
-const NOTES_SAVE_DELAY_MS: u32 = 1500;
 
 #[derive(Properties, PartialEq)]
 pub struct SessionViewProps {

@@ -107,6 +107,9 @@ pub(super) const TEXTS: Texts = Texts {
     another_pin: "Create another PIN",
     pin_notes: "Notes",
     pin_notes_hint: "Kept in the session report when the customer joins.",
+    pin_notes_unknown: "Not saved: this PIN is not one of yours.",
+    pin_notes_stale: "Not saved: this PIN expired or was replaced before anyone joined. The notes go with the next PIN.",
+    pin_notes_too_long: "Not saved: notes can be at most {max} characters.",
 
     queue_title: "Queue",
     queue_empty: "Nobody is waiting.",

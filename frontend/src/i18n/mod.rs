@@ -221,6 +221,12 @@ pub struct Texts {
     pub another_pin: &'static str,
     pub pin_notes: &'static str,
     pub pin_notes_hint: &'static str,
+    /// Saving the notes: the PIN is not this technician's (`pin_unknown`).
+    pub pin_notes_unknown: &'static str,
+    /// Saving the notes: the PIN expired or was replaced unused (`out_of_order`).
+    pub pin_notes_stale: &'static str,
+    /// Saving the notes: `{max}`: the most characters notes may have.
+    pub pin_notes_too_long: &'static str,
 
     // Console: queue
     pub queue_title: &'static str,
@@ -322,6 +328,23 @@ impl Texts {
                 retry_after_secs,
             } => self.error(*code, *retry_after_secs),
             Problem::Unreachable => self.err_server_unreachable.to_owned(),
+        }
+    }
+
+    /// Why the PIN card's notes were not saved.
+    pub fn pin_notes_problem(&self, problem: &Problem) -> String {
+        let code = match problem {
+            Problem::Refused { code, .. } => Some(*code),
+            Problem::Unreachable => None,
+        };
+        match code {
+            Some(ErrorCode::PinUnknown) => self.pin_notes_unknown.to_owned(),
+            Some(ErrorCode::OutOfOrder) => self.pin_notes_stale.to_owned(),
+            Some(ErrorCode::TooLong) => fill(
+                self.pin_notes_too_long,
+                &[("max", &protocol::limits::MAX_NOTES_CHARS.to_string())],
+            ),
+            _ => self.save_failed.to_owned(),
         }
     }
 
@@ -492,6 +515,27 @@ mod tests {
         }
         let t = Lang::En.texts();
         assert!(t.error(ErrorCode::RateLimited, Some(30)).contains("30"));
+    }
+
+    #[test]
+    fn pin_notes_problems_each_have_a_sentence() {
+        for lang in Lang::ALL {
+            let t = lang.texts();
+            let mut sentences: Vec<String> = [
+                Problem::code(ErrorCode::PinUnknown),
+                Problem::code(ErrorCode::OutOfOrder),
+                Problem::code(ErrorCode::TooLong),
+                Problem::Unreachable,
+            ]
+            .iter()
+            .map(|p| t.pin_notes_problem(p))
+            .collect();
+            assert!(sentences[2].contains("4000"), "{lang:?}: {}", sentences[2]);
+            assert_eq!(sentences[3], t.save_failed);
+            sentences.sort();
+            sentences.dedup();
+            assert_eq!(sentences.len(), 4, "{lang:?}");
+        }
     }
 
     #[test]

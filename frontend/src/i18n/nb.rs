@@ -106,6 +106,9 @@ pub(super) const TEXTS: Texts = Texts {
     another_pin: "Lag en ny PIN",
     pin_notes: "Notater",
     pin_notes_hint: "Lagres i øktrapporten når kunden kobler til.",
+    pin_notes_unknown: "Ikke lagret: denne PIN-koden er ikke en av dine.",
+    pin_notes_stale: "Ikke lagret: denne PIN-koden utløp eller ble erstattet før noen koblet til. Notatene følger med neste PIN-kode.",
+    pin_notes_too_long: "Ikke lagret: notater kan være på høyst {max} tegn.",
 
     queue_title: "Kø",
     queue_empty: "Ingen venter.",

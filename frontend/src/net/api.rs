@@ -4,7 +4,7 @@
 
 use gloo::net::http::{Request, Response};
 use protocol::api::{
-    ApiError, LoginRequest, Me, NotesUpdate, PinIssued, PinRequest, SessionReport,
+    ApiError, LoginRequest, Me, NotesUpdate, PinIssued, PinNotesSaved, PinRequest, SessionReport,
 };
 use protocol::{ErrorCode, SessionId};
 use serde::de::DeserializeOwned;
@@ -105,6 +105,21 @@ pub async fn logout() -> Result<(), ApiFailure> {
 pub async fn create_pin(request: &PinRequest) -> Result<PinIssued, ApiFailure> {
     let response = Request::post("/api/pins")
         .json(request)
+        .map_err(|_| ApiFailure::Unreachable)?
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Unreachable)?;
+    read(response).await
+}
+
+/// `PATCH /api/pins/{pin}`: the PIN card's notes, kept on the PIN while it
+/// is live and written to its session once a customer joined with it.
+pub async fn save_pin_notes(pin: &str, notes: &str) -> Result<PinNotesSaved, ApiFailure> {
+    let body = NotesUpdate {
+        notes: notes.to_owned(),
+    };
+    let response = Request::patch(&format!("/api/pins/{pin}"))
+        .json(&body)
         .map_err(|_| ApiFailure::Unreachable)?
         .send()
         .await

@@ -55,6 +55,25 @@ fn save_notes(dispatch: Dispatcher, session: SessionId, text: String) {
     });
 }
 
+/// Saves the PIN card's notes to its PIN (or, once a customer joined with
+/// it, to that session; the answer says which).
+fn save_pin_notes(dispatch: Dispatcher, pin: String, text: String) {
+    dispatch.dispatch(Action::PinNotesSaving { pin: pin.clone() });
+    spawn_local(async move {
+        match api::save_pin_notes(&pin, &text).await {
+            Ok(saved) => dispatch.dispatch(Action::PinNotesSaved {
+                pin,
+                text,
+                session: saved.session,
+            }),
+            Err(failure) => {
+                let problem = failure.problem();
+                fail(&dispatch, &failure, Action::PinNotesFailed { pin, problem })
+            }
+        }
+    });
+}
+
 #[component]
 pub fn ConsolePage() -> Html {
     let t = use_texts();
@@ -98,18 +117,6 @@ pub fn ConsolePage() -> Html {
             sound::ring();
         }
     });
-    // Notes typed on the PIN card go to the session that used the PIN.
-    {
-        let dispatch = state.dispatcher();
-        use_effect_with(state.pending_notes.clone(), move |pending| {
-            if let Some((session, text)) = pending.clone() {
-                dispatch.dispatch(Action::PendingNotesTaken);
-                spawn_local(async move {
-                    let _ = api::save_notes(session, &text).await;
-                });
-            }
-        });
-    }
     // A session that ends changes the reports.
     {
         let dispatch = state.dispatcher();
@@ -191,6 +198,7 @@ fn signed_in(
                         pin: issued.pin.as_str().to_owned(),
                         link: issued.link,
                         expires_at_ms: unix_ms(issued.expires_at),
+                        request,
                     }),
                     Err(failure) => fail(&dispatch, &failure, Action::PinFailed(failure.problem())),
                 }
@@ -210,6 +218,12 @@ fn signed_in(
     let on_pin_notes = {
         let dispatch = dispatch.clone();
         Callback::from(move |text: String| dispatch.dispatch(Action::EditPinNotes(text)))
+    };
+    let on_save_pin_notes = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |(pin, text): (String, String)| {
+            save_pin_notes(dispatch.clone(), pin, text)
+        })
     };
     let on_start = {
         let desk = desk.clone();
@@ -309,7 +323,8 @@ fn signed_in(
             }
             <div class="console-body">
                 <aside class="sidebar">
-                    <PinCard card={state.pin.clone()} on_new={on_new_pin} {on_copy} on_notes={on_pin_notes} />
+                    <PinCard card={state.pin.clone()} on_new={on_new_pin} {on_copy}
+                        on_notes={on_pin_notes} on_save_notes={on_save_pin_notes} />
                     <Queue
                         entries={state.queue.clone()}
                         open={state.tabs.iter().map(|t| t.id).collect::<Vec<_>>()}

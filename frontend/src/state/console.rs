@@ -1,9 +1,9 @@
 //! The technician console's state: sign-in, the link to the server, the
 //! PIN card, the queue (and when it rings), and one tab per started session.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use protocol::api::SessionReport;
+use protocol::api::{PinRequest, SessionReport};
 use protocol::ws::{ConsentOutcome, EndReason, QueueEntry, SessionStatus};
 use protocol::{ErrorCode, ServerMessage, SessionId};
 
@@ -44,8 +44,10 @@ pub struct IssuedPin {
     pub link: String,
     /// Shown as a clock time; after it the card says the PIN expired.
     pub expires_at_ms: f64,
-    /// The customer who joined with it, once they did (matched by the PIN's
-    /// last two digits on a newly queued session).
+    /// The session a customer started with it, once the server said so:
+    /// saving the card's notes answers with it.
+    pub session: Option<SessionId>,
+    /// That session's customer, for the card's status line.
     pub used_by: Option<String>,
 }
 
@@ -58,9 +60,15 @@ pub struct PinCard {
     pub busy: bool,
     /// Why the last PIN request failed, shown on the card.
     pub problem: Option<Problem>,
-    /// Notes for the next session: sent with the PIN request, and written to
-    /// the session's report if edited after the PIN was issued.
+    /// Notes for the PIN's session: sent with the PIN request, and saved on
+    /// the PIN (`PATCH /api/pins/{pin}`) when edited after it was issued.
+    /// The server moves them to the session when the customer joins.
     pub notes: String,
+    /// Whether `notes` reached the issued PIN; stays `Clean` while no PIN
+    /// is on show, as the notes then go with the next PIN request.
+    pub notes_save: Save,
+    /// Why the last save failed, shown under the notes while `Failed`.
+    pub notes_problem: Option<Problem>,
     /// Result of the last "Copy link": `Some(true)` copied, `Some(false)` failed.
     pub copied: Option<bool>,
 }
@@ -77,10 +85,11 @@ pub enum Screen {
     Live,
 }
 
-/// Saving the session notes to the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Saving notes: the session's to its report, the PIN card's to its PIN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Save {
     /// Nothing typed since the last save (or ever).
+    #[default]
     Clean,
     /// Typed, not saved yet.
     Dirty,
@@ -192,12 +201,6 @@ pub struct ConsoleState {
     pub active: Option<SessionId>,
     /// "Recent sessions" on the overview.
     pub reports: Reports,
-    /// Notes typed on the PIN card after the PIN was issued, to write into
-    /// the report of the session that used it. Taken by the page.
-    pub pending_notes: Option<(SessionId, String)>,
-    /// Those same notes, to start the session's notes field with once it
-    /// starts: the queue may still carry the report's older text.
-    notes_for: BTreeMap<SessionId, String>,
     /// An error not tied to a field (a refused start, say), shown once.
     pub alert: Option<ErrorCode>,
 }
@@ -226,11 +229,28 @@ pub enum Action {
         pin: String,
         link: String,
         expires_at_ms: f64,
+        /// The request that got it: which notes went with it, and whether
+        /// it replaced the PIN on show (whose notes then carry over).
+        request: PinRequest,
     },
     PinFailed(Problem),
     EditPinNotes(String),
+    /// A save of the card's notes to `pin` is on its way.
+    PinNotesSaving {
+        pin: String,
+    },
+    /// The server stored `text` for `pin`, and says which session it
+    /// started, if any: that session's notes are now `text` too.
+    PinNotesSaved {
+        pin: String,
+        text: String,
+        session: Option<SessionId>,
+    },
+    PinNotesFailed {
+        pin: String,
+        problem: Problem,
+    },
     Copied(bool),
-    PendingNotesTaken,
 
     Select(Option<SessionId>),
     Close(SessionId),
@@ -298,8 +318,6 @@ impl ConsoleState {
             tabs: Vec::new(),
             active: None,
             reports: Reports::Loading,
-            pending_notes: None,
-            notes_for: BTreeMap::new(),
             alert: None,
         }
     }
@@ -394,12 +412,29 @@ impl ConsoleState {
                 pin,
                 link,
                 expires_at_ms,
+                request,
             } => {
-                self.pin.busy = false;
-                self.pin.issued = Some(IssuedPin {
+                let card = &mut self.pin;
+                card.busy = false;
+                // What the server now holds for the new PIN, compared with
+                // the field (which may have changed while the request ran).
+                let in_sync = match &request.notes {
+                    Some(sent) => card.notes == *sent,
+                    // Carried over from the replaced PIN: the field's text
+                    // if that PIN had it.
+                    None if request.replaces.is_some() => {
+                        card.notes.trim().is_empty()
+                            && matches!(card.notes_save, Save::Clean | Save::Saved)
+                    }
+                    None => card.notes.trim().is_empty(),
+                };
+                card.notes_save = if in_sync { Save::Clean } else { Save::Dirty };
+                card.notes_problem = None;
+                card.issued = Some(IssuedPin {
                     pin,
                     link,
                     expires_at_ms,
+                    session: None,
                     used_by: None,
                 });
             }
@@ -407,9 +442,53 @@ impl ConsoleState {
                 self.pin.busy = false;
                 self.pin.problem = Some(problem);
             }
-            Action::EditPinNotes(text) => self.pin.notes = text,
+            Action::EditPinNotes(text) => {
+                self.pin.notes = text;
+                // Without a PIN the notes simply go with the next request.
+                if self.pin.issued.is_some() {
+                    self.pin.notes_save = Save::Dirty;
+                }
+            }
+            Action::PinNotesSaving { pin } => {
+                if self.is_current_pin(&pin) {
+                    self.pin.notes_save = Save::Saving;
+                    self.pin.notes_problem = None;
+                }
+            }
+            Action::PinNotesSaved { pin, text, session } => {
+                if let Some(id) = session {
+                    // The session view shows them, unless its own edit
+                    // is on its way (that one is newer and will win).
+                    if let Some(tab) = self
+                        .tab_mut(id)
+                        .filter(|t| !matches!(t.notes_save, Save::Dirty | Save::Saving))
+                    {
+                        tab.notes = text.clone();
+                        tab.notes_save = Save::Saved;
+                    }
+                }
+                if self.is_current_pin(&pin) {
+                    self.pin.notes_save = if self.pin.notes == text {
+                        Save::Saved
+                    } else {
+                        Save::Dirty
+                    };
+                    self.pin.notes_problem = None;
+                    if let Some(id) = session
+                        && let Some(issued) = self.pin.issued.as_mut()
+                    {
+                        issued.session = Some(id);
+                    }
+                    self.name_pin_user();
+                }
+            }
+            Action::PinNotesFailed { pin, problem } => {
+                if self.is_current_pin(&pin) {
+                    self.pin.notes_save = Save::Failed;
+                    self.pin.notes_problem = Some(problem);
+                }
+            }
             Action::Copied(ok) => self.pin.copied = Some(ok),
-            Action::PendingNotesTaken => self.pending_notes = None,
 
             Action::Select(id) => {
                 self.active = id.filter(|id| self.tab(*id).is_some());
@@ -484,6 +563,17 @@ impl ConsoleState {
                 }
             }
             Action::EditNotes { session, text } => {
+                // The PIN card edits the same notes once its PIN is known to
+                // have started this session: keep it showing them, so a
+                // later edit there does not write back older text.
+                let card = &mut self.pin;
+                if card.issued.as_ref().and_then(|p| p.session) == Some(session)
+                    && !matches!(card.notes_save, Save::Dirty | Save::Saving)
+                {
+                    card.notes = text.clone();
+                    card.notes_save = Save::Clean;
+                    card.notes_problem = None;
+                }
                 if let Some(tab) = self.tab_mut(session) {
                     tab.notes = text;
                     tab.notes_save = Save::Dirty;
@@ -534,11 +624,11 @@ impl ConsoleState {
                 session, customer, ..
             } => {
                 if self.tab(session).is_none() {
-                    let queued = self.queue.iter().find(|e| e.id == session);
                     let notes = self
-                        .notes_for
-                        .remove(&session)
-                        .or_else(|| queued.map(|e| e.notes.clone()))
+                        .queue
+                        .iter()
+                        .find(|e| e.id == session)
+                        .map(|e| e.notes.clone())
                         .unwrap_or_default();
                     self.tabs.push(SessionTab::new(session, customer, notes));
                 }
@@ -597,19 +687,35 @@ impl ConsoleState {
         if newcomers.iter().any(|e| e.status == SessionStatus::Waiting) {
             self.ring = self.ring.wrapping_add(1);
         }
-        if let Some(issued) = self.pin.issued.as_mut().filter(|p| p.used_by.is_none()) {
-            let suffix = &issued.pin[issued.pin.len().saturating_sub(2)..];
-            if let Some(entry) = newcomers.iter().find(|e| e.pin_suffix == suffix) {
-                issued.used_by = Some(entry.customer.clone());
-                let notes = std::mem::take(&mut self.pin.notes);
-                if !notes.trim().is_empty() && notes != entry.notes {
-                    self.notes_for.insert(entry.id, notes.clone());
-                    self.pending_notes = Some((entry.id, notes));
-                }
-            }
-        }
         self.known.extend(sessions.iter().map(|e| e.id));
         self.queue = sessions;
+        self.name_pin_user();
+    }
+
+    /// True if `pin` is the PIN on the card; answers about a replaced one
+    /// no longer concern the card.
+    fn is_current_pin(&self, pin: &str) -> bool {
+        self.pin.issued.as_ref().is_some_and(|p| p.pin == pin)
+    }
+
+    /// Names the customer of the card's PIN once its session is known and
+    /// the queue or a tab has the name.
+    fn name_pin_user(&mut self) {
+        let Some(issued) = self.pin.issued.as_mut().filter(|p| p.used_by.is_none()) else {
+            return;
+        };
+        let Some(id) = issued.session else { return };
+        issued.used_by = self
+            .queue
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.customer.clone())
+            .or_else(|| {
+                self.tabs
+                    .iter()
+                    .find(|t| t.id == id)
+                    .map(|t| t.customer.clone())
+            });
     }
 }
 
@@ -749,56 +855,224 @@ mod tests {
         assert_eq!(s.title("Lifeline console"), "Lifeline console");
     }
 
+    fn issue(s: &mut ConsoleState, pin: &str, request: PinRequest) {
+        s.apply(Action::PinRequested);
+        s.apply(Action::PinIssued {
+            pin: pin.into(),
+            link: format!("http://x/?code={pin}"),
+            expires_at_ms: 1.0,
+            request,
+        });
+    }
+
+    fn with_notes(notes: &str) -> PinRequest {
+        PinRequest {
+            notes: Some(notes.into()),
+            replaces: None,
+        }
+    }
+
+    fn pin_saved(s: &mut ConsoleState, pin: &str, text: &str, session: Option<i64>) {
+        s.apply(Action::PinNotesSaved {
+            pin: pin.into(),
+            text: text.into(),
+            session: session.map(SessionId),
+        });
+    }
+
     #[test]
-    fn pin_card_notes_follow_the_pin_into_its_session() {
+    fn pin_card_notes_save_to_the_pin() {
         let mut s = signed_in();
+        // Before "New PIN" there is nothing to save to: they go with the request.
+        s.apply(Action::EditPinNotes("printer jams".into()));
+        assert_eq!(s.pin.notes_save, Save::Clean);
         s.apply(Action::PinRequested);
         assert!(s.pin.busy);
         s.apply(Action::PinIssued {
             pin: "123456".into(),
             link: "http://x/?code=123456".into(),
             expires_at_ms: 1.0,
+            request: with_notes("printer jams"),
         });
         assert!(!s.pin.busy);
-        s.apply(Action::EditPinNotes("printer jams".into()));
-        queue(&mut s, vec![entry(9, "Bob", "11", SessionStatus::Waiting)]);
-        assert_eq!(s.pin.issued.as_ref().unwrap().used_by, None);
-        queue(
-            &mut s,
-            vec![
-                entry(9, "Bob", "11", SessionStatus::Waiting),
-                entry(10, "Ann", "56", SessionStatus::Waiting),
-            ],
-        );
-        assert_eq!(
-            s.pin.issued.as_ref().unwrap().used_by.as_deref(),
-            Some("Ann")
-        );
-        assert_eq!(
-            s.pending_notes,
-            Some((SessionId(10), "printer jams".into()))
-        );
-        assert_eq!(s.pin.notes, "");
-        s.apply(Action::PendingNotesTaken);
-        assert_eq!(s.pending_notes, None);
-        // The session's notes field starts with them, whatever the queue says.
-        started(&mut s, 10, "Ann");
-        assert_eq!(s.tab(SessionId(10)).unwrap().notes, "printer jams");
+        assert_eq!(s.pin.notes_save, Save::Clean);
+        assert_eq!(s.pin.notes, "printer jams");
+
+        s.apply(Action::EditPinNotes("printer jams, vpn".into()));
+        assert_eq!(s.pin.notes_save, Save::Dirty);
+        s.apply(Action::PinNotesSaving {
+            pin: "123456".into(),
+        });
+        assert_eq!(s.pin.notes_save, Save::Saving);
+        s.apply(Action::EditPinNotes("printer jams, vpn!".into()));
+        pin_saved(&mut s, "123456", "printer jams, vpn", None);
+        // More was typed while saving: still needs a save.
+        assert_eq!(s.pin.notes_save, Save::Dirty);
+        pin_saved(&mut s, "123456", "printer jams, vpn!", None);
+        assert_eq!(s.pin.notes_save, Save::Saved);
+        let issued = s.pin.issued.as_ref().unwrap();
+        assert_eq!((issued.session, issued.used_by.as_deref()), (None, None));
     }
 
     #[test]
-    fn notes_sent_with_the_pin_are_not_written_twice() {
+    fn the_server_says_which_session_took_the_notes_not_the_pin_suffix() {
         let mut s = signed_in();
+        issue(&mut s, "123456", PinRequest::default());
+        // Two customers whose PINs end alike: neither is taken for this one.
+        queue(
+            &mut s,
+            vec![
+                entry(10, "Ann", "56", SessionStatus::Waiting),
+                entry(11, "Bob", "56", SessionStatus::Waiting),
+            ],
+        );
+        assert_eq!(s.pin.issued.as_ref().unwrap().used_by, None);
+        started(&mut s, 10, "Ann");
+        started(&mut s, 11, "Bob");
+
         s.apply(Action::EditPinNotes("vpn".into()));
-        s.apply(Action::PinIssued {
+        s.apply(Action::PinNotesSaving {
             pin: "123456".into(),
-            link: String::new(),
-            expires_at_ms: 1.0,
         });
-        let mut e = entry(10, "Ann", "56", SessionStatus::Waiting);
+        pin_saved(&mut s, "123456", "vpn", Some(11));
+        assert_eq!(s.pin.notes_save, Save::Saved);
+        let issued = s.pin.issued.as_ref().unwrap();
+        assert_eq!(issued.session, Some(SessionId(11)));
+        assert_eq!(issued.used_by.as_deref(), Some("Bob"));
+        let bob = s.tab(SessionId(11)).unwrap();
+        assert_eq!((bob.notes.as_str(), bob.notes_save), ("vpn", Save::Saved));
+        assert_eq!(s.tab(SessionId(10)).unwrap().notes, "");
+    }
+
+    #[test]
+    fn the_pins_customer_is_named_once_the_queue_shows_the_session() {
+        let mut s = signed_in();
+        issue(&mut s, "123456", PinRequest::default());
+        s.apply(Action::EditPinNotes("vpn".into()));
+        // The answer came before the queue did; no tab is open.
+        pin_saved(&mut s, "123456", "vpn", Some(12));
+        assert_eq!(s.pin.issued.as_ref().unwrap().used_by, None);
+        let mut e = entry(12, "Cat", "56", SessionStatus::Waiting);
         e.notes = "vpn".into();
         queue(&mut s, vec![e]);
-        assert_eq!(s.pending_notes, None);
+        assert_eq!(
+            s.pin.issued.as_ref().unwrap().used_by.as_deref(),
+            Some("Cat")
+        );
+        // Its tab starts with the notes the server moved to the session.
+        started(&mut s, 12, "Cat");
+        assert_eq!(s.tab(SessionId(12)).unwrap().notes, "vpn");
+    }
+
+    #[test]
+    fn a_tab_being_edited_keeps_its_own_newer_text() {
+        let mut s = signed_in();
+        issue(&mut s, "123456", PinRequest::default());
+        started(&mut s, 3, "Ann");
+        s.apply(Action::EditNotes {
+            session: SessionId(3),
+            text: "typed in the session".into(),
+        });
+        pin_saved(&mut s, "123456", "typed on the card", Some(3));
+        let tab = s.tab(SessionId(3)).unwrap();
+        assert_eq!(tab.notes, "typed in the session");
+        assert_eq!(tab.notes_save, Save::Dirty);
+    }
+
+    #[test]
+    fn session_edits_show_on_the_card_of_the_pin_that_started_it() {
+        let mut s = signed_in();
+        issue(&mut s, "123456", PinRequest::default());
+        started(&mut s, 3, "Ann");
+        s.apply(Action::EditPinNotes("vpn".into()));
+        pin_saved(&mut s, "123456", "vpn", Some(3));
+        s.apply(Action::EditNotes {
+            session: SessionId(3),
+            text: "vpn, driver".into(),
+        });
+        assert_eq!(s.pin.notes, "vpn, driver");
+        assert_eq!(s.pin.notes_save, Save::Clean);
+        // Other sessions' notes stay off the card.
+        started(&mut s, 4, "Bob");
+        s.apply(Action::EditNotes {
+            session: SessionId(4),
+            text: "other".into(),
+        });
+        assert_eq!(s.pin.notes, "vpn, driver");
+    }
+
+    #[test]
+    fn failed_saves_say_why_and_answers_for_replaced_pins_are_ignored() {
+        let mut s = signed_in();
+        issue(&mut s, "111111", PinRequest::default());
+        s.apply(Action::EditPinNotes("vpn".into()));
+        s.apply(Action::PinNotesSaving {
+            pin: "111111".into(),
+        });
+        let stale = Problem::code(ErrorCode::OutOfOrder);
+        s.apply(Action::PinNotesFailed {
+            pin: "111111".into(),
+            problem: stale,
+        });
+        assert_eq!(s.pin.notes_save, Save::Failed);
+        assert_eq!(s.pin.notes_problem, Some(stale));
+
+        // "Create another PIN" with the notes in the field.
+        issue(
+            &mut s,
+            "222222",
+            PinRequest {
+                notes: Some("vpn".into()),
+                replaces: Some("111111".into()),
+            },
+        );
+        assert_eq!(s.pin.notes_save, Save::Clean);
+        assert_eq!(s.pin.notes_problem, None);
+        s.apply(Action::PinNotesSaving {
+            pin: "111111".into(),
+        });
+        s.apply(Action::PinNotesFailed {
+            pin: "111111".into(),
+            problem: stale,
+        });
+        pin_saved(&mut s, "111111", "old", None);
+        assert_eq!(s.pin.notes_save, Save::Clean);
+        assert_eq!(s.pin.notes_problem, None);
+    }
+
+    #[test]
+    fn a_new_pin_is_in_sync_only_if_it_got_the_fields_text() {
+        let mut s = signed_in();
+        // Typed while the request ran: the PIN has the older text.
+        s.apply(Action::EditPinNotes("vpn".into()));
+        s.apply(Action::PinRequested);
+        s.apply(Action::EditPinNotes("vpn, printer".into()));
+        s.apply(Action::PinIssued {
+            pin: "111111".into(),
+            link: String::new(),
+            expires_at_ms: 1.0,
+            request: with_notes("vpn"),
+        });
+        assert_eq!(s.pin.notes_save, Save::Dirty);
+
+        // Replacing with an empty field: the old PIN's notes carry over,
+        // which is right only if the empty field had been saved to it.
+        s.apply(Action::EditPinNotes(String::new()));
+        pin_saved(&mut s, "111111", "", None);
+        let another = |old: &str| PinRequest {
+            notes: None,
+            replaces: Some(old.into()),
+        };
+        issue(&mut s, "222222", another("111111"));
+        assert_eq!(s.pin.notes_save, Save::Clean);
+        s.apply(Action::EditPinNotes("x".into()));
+        s.apply(Action::EditPinNotes(String::new()));
+        issue(&mut s, "333333", another("222222"));
+        assert_eq!(s.pin.notes_save, Save::Dirty);
+
+        // A fresh PIN without notes has none.
+        issue(&mut s, "444444", PinRequest::default());
+        assert_eq!(s.pin.notes_save, Save::Clean);
     }
 
     #[test]
