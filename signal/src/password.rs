@@ -1,6 +1,11 @@
 //! Password hashing with Argon2id (the `argon2` crate's defaults, which
-//! follow the OWASP recommendation). Hashing is deliberately slow, so the
-//! server calls these from `spawn_blocking`, never on the async threads.
+//! follow the OWASP recommendation).
+//!
+//! Hashing is deliberately slow and takes 19 MiB, so the server never runs
+//! it on the async threads nor on tokio's blocking pool: each pool thread
+//! would keep its own 19 MiB malloc arena, and a burst of sign-ins would
+//! grow the server by that much per thread. [`Verifier`] runs every check
+//! on one dedicated thread instead, in order.
 
 use std::sync::OnceLock;
 
@@ -40,9 +45,68 @@ pub fn verify(password: &str, stored: Option<&str>) -> bool {
     ok && stored.is_some()
 }
 
+/// One thread that verifies passwords, one at a time.
+#[derive(Clone)]
+pub struct Verifier {
+    jobs: std::sync::mpsc::Sender<Job>,
+}
+
+struct Job {
+    password: String,
+    stored: Option<String>,
+    reply: tokio::sync::oneshot::Sender<bool>,
+}
+
+impl Verifier {
+    /// Starts the worker thread; it ends when the last handle is dropped.
+    pub fn start() -> Self {
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("password-verifier".into())
+            .spawn(move || {
+                for job in queue {
+                    let ok = verify(&job.password, job.stored.as_deref());
+                    let _ = job.reply.send(ok);
+                }
+            })
+            .expect("cannot start the password thread");
+        Verifier { jobs }
+    }
+
+    /// Like [`verify`], off the async threads.
+    pub async fn verify(&self, password: String, stored: Option<String>) -> bool {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        if self
+            .jobs
+            .send(Job {
+                password,
+                stored,
+                reply,
+            })
+            .is_err()
+        {
+            return false;
+        }
+        answer.await.unwrap_or(false)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn the_verifier_thread_answers() {
+        let h = hash("correct horse").unwrap();
+        let verifier = Verifier::start();
+        assert!(
+            verifier
+                .verify("correct horse".into(), Some(h.clone()))
+                .await
+        );
+        assert!(!verifier.verify("wrong".into(), Some(h)).await);
+        assert!(!verifier.verify("correct horse".into(), None).await);
+    }
 
     #[test]
     fn verifies_only_the_right_password() {

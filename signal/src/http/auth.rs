@@ -21,7 +21,6 @@ use super::Context;
 use super::errors::{ApiRejection, reject};
 use crate::client_addr::AddrKey;
 use crate::hub::Refusal;
-use crate::password;
 
 /// Name of the login cookie.
 pub const COOKIE: &str = "lifeline_session";
@@ -94,10 +93,7 @@ pub async fn login(ctx: Context, ip: IpAddr, body: LoginRequest) -> Result<Respo
         .password_hash(&user)
         .map_err(|e| reject(Refusal::from(e)))?;
     let password = body.password;
-    // Argon2 takes tens of milliseconds of CPU: keep it off the async threads.
-    let ok = tokio::task::spawn_blocking(move || password::verify(&password, stored.as_deref()))
-        .await
-        .unwrap_or(false);
+    let ok = ctx.inner.passwords.verify(password, stored).await;
     if !ok {
         ctx.hub.metrics().login_failures.inc();
         let _ = ctx.inner.login_by_addr.fail(&addr);

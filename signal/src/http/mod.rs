@@ -52,6 +52,8 @@ pub(crate) struct Inner {
     pub(crate) login_by_user: FailureThrottle<String>,
     /// Mark the cookie Secure (the public URL is HTTPS).
     pub(crate) secure_cookies: bool,
+    /// Argon2 checks, on their own thread.
+    pub(crate) passwords: crate::password::Verifier,
 }
 
 impl Context {
@@ -64,6 +66,7 @@ impl Context {
                 login_by_addr: FailureThrottle::new(budget),
                 login_by_user: FailureThrottle::new(budget),
                 secure_cookies,
+                passwords: crate::password::Verifier::start(),
             }),
         }
     }
