@@ -322,15 +322,17 @@ fn signed_in(
                 </div>
             }
             <div class="console-body">
+                // The queue comes first: at 1280×720 a waiting customer must
+                // be visible without scrolling past the PIN card.
                 <aside class="sidebar">
-                    <PinCard card={state.pin.clone()} on_new={on_new_pin} {on_copy}
-                        on_notes={on_pin_notes} on_save_notes={on_save_pin_notes} />
                     <Queue
                         entries={state.queue.clone()}
                         open={state.tabs.iter().map(|t| t.id).collect::<Vec<_>>()}
                         {on_start}
                         {on_open}
                     />
+                    <PinCard card={state.pin.clone()} on_new={on_new_pin} {on_copy}
+                        on_notes={on_pin_notes} on_save_notes={on_save_pin_notes} />
                 </aside>
                 <main class="workspace">
                     <nav class="tabs" aria-label={t.sessions_nav}>
