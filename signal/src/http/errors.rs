@@ -26,6 +26,17 @@ impl ApiRejection {
             body: ApiError::new(code),
         }
     }
+
+    /// A rejection with its own status and sentence.
+    pub fn saying(status: StatusCode, code: ErrorCode, message: String) -> Self {
+        ApiRejection {
+            status,
+            body: ApiError {
+                message,
+                ..ApiError::new(code)
+            },
+        }
+    }
 }
 
 impl From<Refusal> for ApiRejection {
@@ -75,6 +86,8 @@ fn header_message(name: &str) -> String {
 
 /// The one place rejections turn into responses.
 pub async fn recover(err: Rejection) -> Result<Response, Infallible> {
+    use ErrorCode::{BadRequest, MalformedMessage, TooLong};
+    let said = ApiRejection::saying;
     let rejection = if let Some(api) = err.find::<ApiRejection>() {
         ApiRejection {
             status: api.status,
@@ -83,61 +96,47 @@ pub async fn recover(err: Rejection) -> Result<Response, Infallible> {
     } else if err.is_not_found() {
         ApiRejection::new(ErrorCode::NotFound)
     } else if err.find::<warp::reject::PayloadTooLarge>().is_some() {
-        ApiRejection {
-            status: StatusCode::PAYLOAD_TOO_LARGE,
-            body: ApiError {
-                message: "The request body is too large.".into(),
-                ..ApiError::new(ErrorCode::TooLong)
-            },
-        }
+        said(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            TooLong,
+            "The request body is too large.".into(),
+        )
     } else if let Some(e) = err.find::<warp::filters::body::BodyDeserializeError>() {
-        ApiRejection {
-            status: StatusCode::BAD_REQUEST,
-            body: ApiError {
-                message: format!("The request body is not the JSON this endpoint expects: {e}"),
-                ..ApiError::new(ErrorCode::MalformedMessage)
-            },
-        }
+        said(
+            StatusCode::BAD_REQUEST,
+            MalformedMessage,
+            format!("The request body is not the JSON this endpoint expects: {e}"),
+        )
     } else if err.find::<warp::reject::MethodNotAllowed>().is_some() {
-        ApiRejection {
-            status: StatusCode::METHOD_NOT_ALLOWED,
-            body: ApiError {
-                message: "That method is not allowed here.".into(),
-                ..ApiError::new(ErrorCode::BadRequest)
-            },
-        }
+        said(
+            StatusCode::METHOD_NOT_ALLOWED,
+            BadRequest,
+            "That method is not allowed here.".into(),
+        )
     } else if err.find::<warp::reject::UnsupportedMediaType>().is_some() {
-        ApiRejection {
-            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            body: ApiError {
-                message: "Send the body as application/json.".into(),
-                ..ApiError::new(ErrorCode::BadRequest)
-            },
-        }
+        said(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            BadRequest,
+            "Send the body as application/json.".into(),
+        )
     } else if let Some(e) = err.find::<warp::reject::InvalidHeader>() {
-        ApiRejection {
-            status: StatusCode::BAD_REQUEST,
-            body: ApiError {
-                message: header_message(e.name()),
-                ..ApiError::new(ErrorCode::BadRequest)
-            },
-        }
+        said(
+            StatusCode::BAD_REQUEST,
+            BadRequest,
+            header_message(e.name()),
+        )
     } else if let Some(e) = err.find::<warp::reject::MissingHeader>() {
-        ApiRejection {
-            status: StatusCode::BAD_REQUEST,
-            body: ApiError {
-                message: header_message(e.name()),
-                ..ApiError::new(ErrorCode::BadRequest)
-            },
-        }
+        said(
+            StatusCode::BAD_REQUEST,
+            BadRequest,
+            header_message(e.name()),
+        )
     } else if err.find::<warp::reject::InvalidQuery>().is_some() {
-        ApiRejection {
-            status: StatusCode::BAD_REQUEST,
-            body: ApiError {
-                message: "The query string is not valid.".into(),
-                ..ApiError::new(ErrorCode::BadRequest)
-            },
-        }
+        said(
+            StatusCode::BAD_REQUEST,
+            BadRequest,
+            "The query string is not valid.".into(),
+        )
     } else {
         tracing::warn!("unhandled rejection: {err:?}");
         ApiRejection::new(ErrorCode::Internal)

@@ -100,13 +100,11 @@ where
         let mut chunk =
             chunk.map_err(|_| errors::reject(ApiRejection::new(ErrorCode::BadRequest)))?;
         if body.len() + chunk.remaining() > MAX_BODY_BYTES {
-            return Err(errors::reject(ApiRejection {
-                status: warp::http::StatusCode::PAYLOAD_TOO_LARGE,
-                body: protocol::api::ApiError {
-                    message: "The request body is too large.".into(),
-                    ..protocol::api::ApiError::new(ErrorCode::TooLong)
-                },
-            }));
+            return Err(errors::reject(ApiRejection::saying(
+                warp::http::StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::TooLong,
+                "The request body is too large.".into(),
+            )));
         }
         while chunk.has_remaining() {
             let piece = chunk.chunk();
@@ -119,13 +117,11 @@ where
 }
 
 fn malformed(e: serde_json::Error) -> Rejection {
-    errors::reject(ApiRejection {
-        status: warp::http::StatusCode::BAD_REQUEST,
-        body: protocol::api::ApiError {
-            message: format!("The request body is not the JSON this endpoint expects: {e}"),
-            ..protocol::api::ApiError::new(ErrorCode::MalformedMessage)
-        },
-    })
+    errors::reject(ApiRejection::saying(
+        warp::http::StatusCode::BAD_REQUEST,
+        ErrorCode::MalformedMessage,
+        format!("The request body is not the JSON this endpoint expects: {e}"),
+    ))
 }
 
 /// A JSON body, where an empty body means "nothing given".
