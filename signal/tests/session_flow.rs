@@ -252,7 +252,7 @@ async fn waiting_sessions_survive_a_closed_console_and_ring_the_next() {
 #[tokio::test]
 async fn heartbeats_drop_dead_sockets() {
     let server =
-        TestServer::start_with(|c| c.heartbeat = std::time::Duration::from_millis(100)).await;
+        TestServer::start_with(|c| c.heartbeat = std::time::Duration::from_millis(300)).await;
     let tess = server.signed_in("tess").await;
     let mut console = server.console("tess").await;
     assert_eq!(console.next_of("queue").await["sessions"], json!([]));
