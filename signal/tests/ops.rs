@@ -16,14 +16,7 @@ async fn healthz_and_metrics() {
     let tess = server.signed_in("tess").await;
     let pin = server.pin(&tess).await;
     let (_ann, _) = server.joined_customer(&pin, "Ann").await;
-    let text = client
-        .get(server.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = server.metrics(&client).await;
     for line in [
         "lifeline_pins_issued_total 1",
         "lifeline_sessions{status=\"waiting\"} 1",

@@ -122,14 +122,7 @@ async fn guessing_is_throttled_per_address_and_ipv6_prefix() {
         .await;
     assert_eq!(other.next().await["type"], "joined");
 
-    let metrics = tess
-        .get(server.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = server.metrics(&tess).await;
     assert!(
         metrics.contains("lifeline_pin_failures_total{code=\"pin_unknown\"} 5"),
         "{metrics}"

@@ -266,14 +266,7 @@ async fn heartbeats_drop_dead_sockets() {
     assert_eq!(console.next_of("queue").await["sessions"], json!([]));
     drop(customer);
     let metrics = eventually("the socket gauge to drop", || async {
-        let text = tess
-            .get(server.url("/metrics"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let text = server.metrics(&tess).await;
         text.contains("lifeline_sockets 1").then_some(text)
     })
     .await;

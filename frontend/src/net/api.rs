@@ -115,16 +115,7 @@ pub async fn create_pin(request: &PinRequest) -> Result<PinIssued, ApiFailure> {
 /// `PATCH /api/pins/{pin}`: the PIN card's notes, kept on the PIN while it
 /// is live and written to its session once a customer joined with it.
 pub async fn save_pin_notes(pin: &str, notes: &str) -> Result<PinNotesSaved, ApiFailure> {
-    let body = NotesUpdate {
-        notes: notes.to_owned(),
-    };
-    let response = Request::patch(&format!("/api/pins/{pin}"))
-        .json(&body)
-        .map_err(|_| ApiFailure::Unreachable)?
-        .send()
-        .await
-        .map_err(|_| ApiFailure::Unreachable)?;
-    read(response).await
+    patch_notes(&format!("/api/pins/{pin}"), notes).await
 }
 
 /// `GET /api/sessions`, newest first.
@@ -138,10 +129,15 @@ pub async fn sessions() -> Result<Vec<SessionReport>, ApiFailure> {
 
 /// `PATCH /api/sessions/{id}`: the report's notes.
 pub async fn save_notes(session: SessionId, notes: &str) -> Result<SessionReport, ApiFailure> {
+    patch_notes(&format!("/api/sessions/{session}"), notes).await
+}
+
+/// `PATCH` of `{"notes": ...}` to `path`: PINs and sessions take the same body.
+async fn patch_notes<T: DeserializeOwned>(path: &str, notes: &str) -> Result<T, ApiFailure> {
     let body = NotesUpdate {
         notes: notes.to_owned(),
     };
-    let response = Request::patch(&format!("/api/sessions/{session}"))
+    let response = Request::patch(path)
         .json(&body)
         .map_err(|_| ApiFailure::Unreachable)?
         .send()

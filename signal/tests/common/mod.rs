@@ -135,6 +135,18 @@ impl TestServer {
         res.json().await.unwrap()
     }
 
+    /// The `/metrics` text.
+    pub async fn metrics(&self, client: &reqwest::Client) -> String {
+        client
+            .get(self.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// The HTTP status of a GET.
     pub async fn status_of(&self, client: &reqwest::Client, path: &str) -> u16 {
         client
