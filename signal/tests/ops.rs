@@ -51,14 +51,7 @@ async fn the_app_is_served_with_spa_fallback() {
             "{path}"
         );
     }
-    let js = client
-        .get(server.url("/app.js"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let js = server.text(&client, "/app.js").await;
     assert_eq!(js, "console.log(1)");
     // API paths never fall back to the app.
     let res = client.get(server.url("/api/nothing")).send().await.unwrap();
@@ -69,15 +62,7 @@ async fn the_app_is_served_with_spa_fallback() {
 #[tokio::test]
 async fn without_the_app_a_page_says_how_to_build_it() {
     let server = TestServer::start().await;
-    let text = server
-        .http()
-        .get(server.url("/console"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = server.text(&server.http(), "/console").await;
     assert!(text.contains("has not been built"), "{text}");
 }
 
