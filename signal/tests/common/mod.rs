@@ -137,8 +137,13 @@ impl TestServer {
 
     /// The `/metrics` text.
     pub async fn metrics(&self, client: &reqwest::Client) -> String {
+        self.text(client, "/metrics").await
+    }
+
+    /// The body of a GET, as text.
+    pub async fn text(&self, client: &reqwest::Client, path: &str) -> String {
         client
-            .get(self.url("/metrics"))
+            .get(self.url(path))
             .send()
             .await
             .unwrap()
