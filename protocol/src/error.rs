@@ -52,6 +52,14 @@ pub enum ErrorCode {
     NotFound,
     /// The server failed; nothing the client did caused it.
     Internal,
+    /// The server is at one of its capacity limits (open connections,
+    /// queued sign-ins); trying again shortly usually works.
+    ServerBusy,
+    /// This address (IPv6: its /64) already has as many connections open
+    /// as one network may have.
+    TooManyConnections,
+    /// The technician's login ended (signed out, idle, account removed).
+    SignedOut,
     /// A code this client version does not know.
     #[serde(other)]
     Unknown,
@@ -91,6 +99,13 @@ impl ErrorCode {
             ErrorCode::BadRequest => "The request was not acceptable.",
             ErrorCode::NotFound => "Not found.",
             ErrorCode::Internal => "Something went wrong on the server. Please try again.",
+            ErrorCode::ServerBusy => {
+                "The server is very busy right now. Please try again in a minute."
+            }
+            ErrorCode::TooManyConnections => {
+                "Too many Lifeline windows are open from your network. Please close some and try again."
+            }
+            ErrorCode::SignedOut => "You have been signed out. Please sign in again.",
             ErrorCode::Unknown => "Something went wrong.",
         }
     }
@@ -131,6 +146,9 @@ impl ErrorCode {
             ErrorCode::BadRequest => "bad_request",
             ErrorCode::NotFound => "not_found",
             ErrorCode::Internal => "internal",
+            ErrorCode::ServerBusy => "server_busy",
+            ErrorCode::TooManyConnections => "too_many_connections",
+            ErrorCode::SignedOut => "signed_out",
             ErrorCode::Unknown => "unknown",
         }
     }
@@ -157,6 +175,9 @@ mod tests {
             ErrorCode::RateLimited,
             ErrorCode::FrameTooLarge,
             ErrorCode::Internal,
+            ErrorCode::ServerBusy,
+            ErrorCode::TooManyConnections,
+            ErrorCode::SignedOut,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

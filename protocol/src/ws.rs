@@ -17,7 +17,16 @@ use crate::ids::{Role, SessionId};
 pub enum ClientMessage {
     /// Customer: join the session a PIN was issued for. `pin` is the raw text
     /// the person typed so the server can say precisely what is wrong with it.
-    Join { pin: String, name: String },
+    /// `key` is the secret part of the customer link (`&key=` in the URL):
+    /// with it a join never counts against the guessing budgets, so a
+    /// customer who came by the link is never turned away because strangers
+    /// are guessing PINs.
+    Join {
+        pin: String,
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        key: Option<String>,
+    },
     /// Technician: pick up a waiting session from the queue.
     Start { session: SessionId },
     /// Either side: opaque WebRTC signalling (SDP, ICE) for the other side.
@@ -55,9 +64,15 @@ pub enum ServerMessage {
         technician: String,
         status: SessionStatus,
     },
-    /// Technician: the full list of this technician's open sessions, sent on
-    /// connect and whenever anything in it changes.
+    /// Technician: the full list of this technician's open sessions, sent
+    /// when the console connects. Changes follow as `queue_update` and
+    /// `queue_remove`, so a change costs the same however long the queue is.
     Queue { sessions: Vec<QueueEntry> },
+    /// Technician: a session joined the queue, or its entry changed
+    /// (started, notes). Replaces the entry with the same `id`.
+    QueueUpdate { session: QueueEntry },
+    /// Technician: a session left the queue because it ended.
+    QueueRemove { session: SessionId },
     /// Both sides: the technician started the session; WebRTC may begin.
     Started {
         session: SessionId,

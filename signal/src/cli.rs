@@ -91,6 +91,20 @@ pub struct ServeArgs {
     /// How often to ping open sockets; silent ones are dropped after three.
     #[arg(long, env = "LIFELINE_HEARTBEAT", default_value = "20s", value_parser = humantime::parse_duration)]
     pub heartbeat: Duration,
+    /// Most connections open at once. Default: the open-files limit (raised
+    /// to its hard maximum at start) less a reserve.
+    #[arg(long, env = "LIFELINE_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Most connections, and most WebSockets, one address may have open
+    /// (IPv6: per /64). Proxies named by --trusted-proxy are not counted.
+    #[arg(long, env = "LIFELINE_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 128)]
+    pub max_connections_per_address: usize,
+    /// Close a customer socket that has not joined a session within this time.
+    #[arg(long, env = "LIFELINE_JOIN_TIMEOUT", default_value = "2m", value_parser = humantime::parse_duration)]
+    pub join_timeout: Duration,
+    /// Close a connection that does not send a complete request within this time.
+    #[arg(long, env = "LIFELINE_REQUEST_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub request_timeout: Duration,
 }
 
 #[derive(Debug, Subcommand)]
@@ -150,6 +164,10 @@ impl ServeArgs {
             per_minute: self.join_failures_global,
         };
         config.heartbeat = self.heartbeat;
+        config.max_connections = self.max_connections;
+        config.max_connections_per_address = self.max_connections_per_address;
+        config.join_timeout = self.join_timeout;
+        config.request_head_timeout = self.request_timeout;
         config
     }
 }

@@ -43,6 +43,17 @@ pub struct Config {
     pub login_failures: FailureBudget,
     /// How often sockets are pinged; one silent for three intervals is dropped.
     pub heartbeat: Duration,
+    /// Most TCP connections open at once; `None` sizes it from the
+    /// open-files limit (see `capacity`).
+    pub max_connections: Option<usize>,
+    /// Most connections (and, separately, WebSockets) one address may have
+    /// open at once (IPv6: one /64). Trusted proxies are not counted.
+    pub max_connections_per_address: usize,
+    /// A customer socket that has not joined a session by then is closed.
+    pub join_timeout: Duration,
+    /// A connection must send a complete request head within this time
+    /// (also between requests on a kept-alive connection).
+    pub request_head_timeout: Duration,
     /// Source of "now" for everything that expires.
     pub clock: Clock,
 }
@@ -80,6 +91,10 @@ impl Config {
                 per_minute: 5,
             },
             heartbeat: Duration::from_secs(20),
+            max_connections: None,
+            max_connections_per_address: 128,
+            join_timeout: Duration::from_secs(120),
+            request_head_timeout: Duration::from_secs(30),
             clock: Clock::system(),
         }
     }

@@ -6,18 +6,22 @@
 //! Map of the crate:
 //! - [`cli`]: the `signal` command line; [`config`]: the settings it yields.
 //! - [`serve`]: accepting TCP/TLS connections and handing them to warp.
+//! - [`capacity`]: caps on open connections, server-wide and per address.
 //! - [`http`]: routes: JSON API, `/healthz`, `/metrics`, the web app.
 //! - [`ws`]: the `/ws` WebSocket: one task per socket.
 //! - [`hub`]: all live state (sessions, consoles, PINs) and the rules on it.
 //! - [`pin_book`]: PIN rules (issue, supersede, claim, expire).
+//! - [`pin_secret`]: PINs kept as keyed hashes; the secret half of links.
 //! - [`throttle`]: failure budgets against guessing; [`client_addr`]: whose.
-//! - [`store`]: SQLite: accounts, logins, PINs, session reports.
+//! - [`store`]: SQLite: accounts, logins, PINs, session reports, and the
+//!   database thread every statement of the running server goes through.
 //! - [`password`]: Argon2id; [`admin`]: `signal user ...`.
 //! - [`clock`]: the one source of "now"; [`metrics`]: Prometheus.
 //!
 //! [`run`] is the whole server; `main.rs` and the tests both call it.
 
 pub mod admin;
+pub mod capacity;
 pub mod cli;
 pub mod client_addr;
 pub mod clock;
@@ -27,6 +31,7 @@ pub mod hub;
 pub mod metrics;
 pub mod password;
 pub mod pin_book;
+pub mod pin_secret;
 pub mod serve;
 pub mod store;
 pub mod throttle;
@@ -34,6 +39,7 @@ pub mod ws;
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
@@ -76,8 +82,17 @@ pub async fn run(
             config.data_dir.display()
         );
     }
+    let (connections, sockets) = connection_caps(&config);
     let hub = hub::Hub::new(store, config, metrics::Metrics::new())?;
-    let ctx = http::Context::new(hub.clone(), origins, public_url.scheme() == "https");
+    hub.metrics()
+        .connection_cap
+        .set(connections.max_total() as i64);
+    let ctx = http::Context::new(
+        hub.clone(),
+        origins,
+        public_url.scheme() == "https",
+        sockets,
+    );
     tracing::info!(
         "Lifeline is listening on {local}; customers open {public_url}, technicians {}console",
         public_url
@@ -85,11 +100,13 @@ pub async fn run(
 
     let ticker = {
         let hub = hub.clone();
+        let connections = connections.clone();
         tokio::spawn(async move {
             let mut every = tokio::time::interval(Duration::from_secs(1));
             loop {
                 every.tick().await;
-                hub.tick();
+                hub.tick().await;
+                hub.metrics().connections.set(connections.open() as i64);
             }
         })
     };
@@ -98,12 +115,57 @@ pub async fn run(
         async move {
             shutdown.await;
             tracing::info!("stopping: ending open sessions");
-            hub.shutdown();
+            hub.shutdown().await;
         }
     };
-    serve::serve(listener, tls, http::routes(ctx), stopping).await;
+    let admission = {
+        let metrics_hub = hub.clone();
+        let trust_proxy = hub.config().trust_proxy_headers;
+        serve::Admission {
+            connections,
+            is_proxy: Arc::new(move |ip| trust_proxy && ip.is_loopback()),
+            request_head_timeout: hub.config().request_head_timeout,
+            refused: Arc::new(move |full| metrics_hub.metrics().connection_refused(full, "tcp")),
+        }
+    };
+    serve::serve(listener, tls, admission, http::routes(ctx.clone()), stopping).await;
     ticker.abort();
+    ctx.stop();
     Ok(())
+}
+
+/// The caps on TCP connections and on WebSockets. Connections stay below
+/// the open-files limit with a reserve; WebSockets stay below the
+/// connection cap with room for plain HTTP (health checks, sign-ins, the
+/// app's own requests), so that sockets alone can never lock those out.
+fn connection_caps(config: &Config) -> (capacity::Capacity, capacity::Capacity) {
+    let files = capacity::open_files_limit();
+    let ceiling = files.saturating_sub(capacity::RESERVED_FILES).max(16) as usize;
+    let total = match config.max_connections {
+        Some(n) if n > ceiling => {
+            tracing::warn!(
+                "--max-connections {n} is above what the open-files limit ({files}) allows; using {ceiling}"
+            );
+            ceiling
+        }
+        Some(n) => n.max(1),
+        None => ceiling,
+    };
+    let sockets = total - http_reserve(total);
+    let per_address = config.max_connections_per_address.max(1);
+    tracing::info!(
+        "accepting up to {total} connections ({sockets} WebSockets), {per_address} WebSockets per address"
+    );
+    (
+        // A browser holds a few HTTP connections beside its socket.
+        capacity::Capacity::new(total, per_address.saturating_mul(2)),
+        capacity::Capacity::new(sockets, per_address),
+    )
+}
+
+/// Connections kept for plain HTTP when WebSockets are at their cap.
+pub fn http_reserve(total: usize) -> usize {
+    (total / 8).clamp(1, 512).min(total.saturating_sub(1))
 }
 
 /// Where the server can be reached when no `--public-url` was given.

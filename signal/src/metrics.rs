@@ -40,6 +40,28 @@ pub struct Metrics {
     pub live_pins: Gauge,
     pub sockets: Gauge<i64, AtomicI64>,
     pub rejected_frames: Family<CodeLabel, Counter>,
+    /// Sockets dropped because they stopped reading what was sent to them.
+    pub slow_socket_dropped: Counter,
+    /// Customer sockets closed for not joining in time.
+    pub join_timeouts: Counter,
+    /// Times the server-wide budget of wrong PINs ran out.
+    pub pin_budget_exhausted: Counter,
+    /// Sign-ins turned away because too many were waiting to be checked.
+    pub login_busy: Counter,
+    /// Open TCP connections (HTTP and WebSocket).
+    pub connections: Gauge<i64, AtomicI64>,
+    /// The cap on open TCP connections.
+    pub connection_cap: Gauge<i64, AtomicI64>,
+    /// Connections and WebSockets refused at a cap, by kind and reason.
+    pub connections_refused: Family<RefusedLabel, Counter>,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RefusedLabel {
+    /// `tcp` or `websocket`.
+    pub kind: String,
+    /// `server` (the server-wide cap) or `address` (the per-address cap).
+    pub reason: String,
 }
 
 impl Metrics {
@@ -55,6 +77,13 @@ impl Metrics {
             live_pins: Gauge::default(),
             sockets: Gauge::default(),
             rejected_frames: Family::default(),
+            slow_socket_dropped: Counter::default(),
+            join_timeouts: Counter::default(),
+            pin_budget_exhausted: Counter::default(),
+            login_busy: Counter::default(),
+            connections: Gauge::default(),
+            connection_cap: Gauge::default(),
+            connections_refused: Family::default(),
             registry: Registry::default(),
         };
         registry.register("pins_issued", "PINs issued", m.pins_issued.clone());
@@ -94,7 +123,55 @@ impl Metrics {
             "WebSocket frames refused, by error code",
             m.rejected_frames.clone(),
         );
+        registry.register(
+            "slow_sockets_dropped",
+            "Sockets dropped because they stopped reading",
+            m.slow_socket_dropped.clone(),
+        );
+        registry.register(
+            "join_timeouts",
+            "Customer sockets closed for not joining a session in time",
+            m.join_timeouts.clone(),
+        );
+        registry.register(
+            "pin_budget_exhausted",
+            "Times the server-wide budget of wrong PINs ran out (someone may be guessing)",
+            m.pin_budget_exhausted.clone(),
+        );
+        registry.register(
+            "login_busy",
+            "Sign-ins refused because too many were waiting to be checked",
+            m.login_busy.clone(),
+        );
+        registry.register(
+            "connections",
+            "Open TCP connections",
+            m.connections.clone(),
+        );
+        registry.register(
+            "connection_cap",
+            "Most TCP connections the server admits",
+            m.connection_cap.clone(),
+        );
+        registry.register(
+            "connections_refused",
+            "Connections refused at a cap, by kind (tcp, websocket) and reason (server, address)",
+            m.connections_refused.clone(),
+        );
         Metrics { registry, ..m }
+    }
+
+    pub fn connection_refused(&self, full: crate::capacity::Full, kind: &str) {
+        let reason = match full {
+            crate::capacity::Full::Server => "server",
+            crate::capacity::Full::Address => "address",
+        };
+        self.connections_refused
+            .get_or_create(&RefusedLabel {
+                kind: kind.to_owned(),
+                reason: reason.to_owned(),
+            })
+            .inc();
     }
 
     pub fn pin_failure(&self, code: protocol::ErrorCode) {

@@ -1,10 +1,11 @@
 //! Accepting connections: plain TCP or TLS, HTTP/1.1 with upgrades (for
-//! the WebSocket), and a graceful stop.
+//! the WebSocket), connection caps, and a graceful stop.
 //!
 //! warp 0.4 no longer terminates TLS itself, so connections are accepted
 //! here and handed to hyper with warp's filter as the service. Doing the
 //! accept loop ourselves also lets every request carry the peer address for
-//! both plain and TLS connections alike.
+//! both plain and TLS connections alike, and the upgrade handle that `/ws`
+//! needs to run its own WebSocket layer (see `ws::upgrade`).
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
@@ -27,11 +29,40 @@ use warp::Filter;
 use warp::http::Request;
 use warp::reply::Response;
 
+use crate::capacity::{Capacity, Full};
+use crate::client_addr::AddrKey;
 use crate::config::TlsFiles;
 
 /// The TCP peer of the connection a request came on; read by filters.
 #[derive(Debug, Clone, Copy)]
 pub struct PeerAddr(pub SocketAddr);
+
+/// The request's upgrade handle, for `/ws`. hyper keeps it in the request's
+/// extensions where warp filters cannot take it (it is not `Clone`), so it
+/// is moved into this shareable slot before warp sees the request.
+#[derive(Clone, Default)]
+pub struct UpgradeSlot(Arc<std::sync::Mutex<Option<OnUpgrade>>>);
+
+impl UpgradeSlot {
+    /// The handle, once; `None` if the request cannot be upgraded.
+    pub fn take(&self) -> Option<OnUpgrade> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+}
+
+/// Who may connect, and how long a connection may stay silent.
+#[derive(Clone)]
+pub struct Admission {
+    /// Caps on open TCP connections.
+    pub connections: Capacity,
+    /// True for peers that are our own reverse proxies: everything comes
+    /// through them, so they are not capped per address.
+    pub is_proxy: Arc<dyn Fn(std::net::IpAddr) -> bool + Send + Sync>,
+    /// A connection must send a complete request head within this time.
+    pub request_head_timeout: Duration,
+    /// Counts refused connections, by reason.
+    pub refused: Arc<dyn Fn(Full) + Send + Sync>,
+}
 
 /// How long a client may take to finish the TLS handshake.
 const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -84,6 +115,7 @@ pub fn tls_acceptor(files: &TlsFiles) -> Result<TlsAcceptor, TlsError> {
 pub async fn serve<F>(
     listener: TcpListener,
     tls: Option<TlsAcceptor>,
+    admission: Admission,
     filter: F,
     shutdown: impl Future<Output = ()>,
 ) where
@@ -104,6 +136,18 @@ pub async fn serve<F>(
             },
             () = &mut shutdown => break,
         };
+        let counted = (!(admission.is_proxy)(peer.ip())).then(|| AddrKey::of(peer.ip()));
+        let permit = match admission.connections.admit(counted) {
+            Ok(permit) => permit,
+            Err(full) => {
+                // Closing at once (rather than leaving it in the backlog)
+                // tells the client, and keeps the file for someone else.
+                (admission.refused)(full);
+                tracing::debug!(%peer, ?full, "connection refused: at capacity");
+                drop(tcp);
+                continue;
+            }
+        };
         let _ = tcp.set_nodelay(true);
         let service = TowerToHyperService::new(WithPeer {
             inner: warp::service(filter.clone()),
@@ -111,9 +155,19 @@ pub async fn serve<F>(
         });
         let watcher = graceful.watcher();
         let tls = tls.clone();
+        let head_timeout = admission.request_head_timeout;
         tokio::spawn(async move {
-            let mut builder = Builder::new(TokioExecutor::new());
-            builder.http1().timer(hyper_util::rt::TokioTimer::new());
+            // Held for as long as the connection (and any WebSocket it
+            // became) lives.
+            let _permit = permit;
+            // HTTP/1.1 only: browsers upgrade it to WebSockets, and skipping
+            // version sniffing means the head timeout runs from the first
+            // moment (the sniffing read had no timeout of its own).
+            let mut builder = Builder::new(TokioExecutor::new()).http1_only();
+            builder
+                .http1()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(head_timeout);
             let result = match tls {
                 None => {
                     let conn = builder.serve_connection_with_upgrades(TokioIo::new(tcp), service);
@@ -166,6 +220,11 @@ where
 
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
         req.extensions_mut().insert(self.peer);
+        if req.headers().contains_key(hyper::header::UPGRADE) {
+            let upgrade = hyper::upgrade::on(&mut req);
+            req.extensions_mut()
+                .insert(UpgradeSlot(Arc::new(std::sync::Mutex::new(Some(upgrade)))));
+        }
         self.inner.call(req)
     }
 }

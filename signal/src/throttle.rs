@@ -5,7 +5,13 @@
 //! before every attempt, because only failures should cost anything: a
 //! customer who types the right PIN must not be charged. So a key that runs
 //! out is parked in a small blocked list until governor says it may try
-//! again. See docs/security.md for the numbers.
+//! again.
+//!
+//! Checks that take time (a password hash) charge up front instead
+//! ([`FailureThrottle::charge`]) and give the charge back on success
+//! ([`FailureThrottle::refund`]): otherwise fifty attempts started at once
+//! would all pass the check before the first failure was counted. See
+//! docs/security.md for the numbers.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -51,8 +57,20 @@ pub struct FailureThrottle<K: Hash + Eq + Clone, C: Clock = DefaultClock> {
     limiter: RateLimiter<K, HashMapStateStore<K>, C, StateInformationMiddleware>,
     /// Keys that ran out of budget, and from when they may try again.
     blocked: Mutex<HashMap<K, C::Instant>>,
+    /// Charges given back after a success, spent before the budget by the
+    /// key's next attempt; kept for [`CREDIT_LIFE`].
+    credits: Mutex<HashMap<K, (u32, C::Instant)>>,
+    /// When each key last failed, for telling first-time callers from
+    /// those who have been failing ([`FailureThrottle::failed_recently`]).
+    last_failure: Mutex<HashMap<K, C::Instant>>,
     clock: C,
 }
+
+/// How long a refund stays usable; by then the budget has refilled anyway.
+const CREDIT_LIFE: Duration = Duration::from_secs(60);
+
+/// How long a failure marks its key as suspect.
+const SUSPECT_FOR: Duration = Duration::from_secs(600);
 
 impl<K: Hash + Eq + Clone> FailureThrottle<K> {
     pub fn new(budget: FailureBudget) -> Self {
@@ -70,6 +88,8 @@ impl<K: Hash + Eq + Clone, C: Clock + Clone> FailureThrottle<K, C> {
             )
             .with_middleware::<StateInformationMiddleware>(),
             blocked: Mutex::new(HashMap::new()),
+            credits: Mutex::new(HashMap::new()),
+            last_failure: Mutex::new(HashMap::new()),
             clock,
         }
     }
@@ -88,9 +108,61 @@ impl<K: Hash + Eq + Clone, C: Clock + Clone> FailureThrottle<K, C> {
         }
     }
 
+    /// Charges one attempt to `key` before it is made; `Err` if the budget
+    /// is spent (nothing is charged then). Call [`FailureThrottle::refund`]
+    /// if the attempt succeeds.
+    pub fn charge(&self, key: &K) -> Result<(), RetryAfter> {
+        self.check(key)?;
+        {
+            let mut credits = self.credits.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((n, _)) = credits.get_mut(key) {
+                *n -= 1;
+                if *n == 0 {
+                    credits.remove(key);
+                }
+                return Ok(());
+            }
+        }
+        // An `Err` here means this attempt took the last of the budget: it
+        // goes ahead, the next one waits.
+        let _ = self.fail(key);
+        Ok(())
+    }
+
+    /// Gives back a [`FailureThrottle::charge`] whose attempt succeeded.
+    pub fn refund(&self, key: &K) {
+        self.blocked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(key);
+        self.last_failure
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(key);
+        let now = self.clock.now();
+        let mut credits = self.credits.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = credits.entry(key.clone()).or_insert((0, now));
+        entry.0 += 1;
+        entry.1 = now;
+    }
+
+    /// True if `key` failed within the last ten minutes.
+    pub fn failed_recently(&self, key: &K) -> bool {
+        let now = self.clock.now();
+        self.last_failure
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .is_some_and(|at| Duration::from(now.duration_since(*at)) < SUSPECT_FOR)
+    }
+
     /// Charges one failure to `key`. `Err` means that was the last failure
     /// the budget allowed: the key is blocked for the returned time.
     pub fn fail(&self, key: &K) -> Result<(), RetryAfter> {
+        self.last_failure
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key.clone(), self.clock.now());
         let wait = match self.limiter.check_key(key) {
             Ok(snapshot) if snapshot.remaining_burst_capacity() > 0 => return Ok(()),
             // Budget just ran out: the next failure fits in once one more
@@ -116,6 +188,14 @@ impl<K: Hash + Eq + Clone, C: Clock + Clone> FailureThrottle<K, C> {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .retain(|_, until| *until > now);
+        self.credits
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|_, (_, at)| Duration::from(now.duration_since(*at)) < CREDIT_LIFE);
+        self.last_failure
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|_, at| Duration::from(now.duration_since(*at)) < SUSPECT_FOR);
     }
 }
 
@@ -177,6 +257,32 @@ mod tests {
         assert_eq!(t.fail(&"a").unwrap_err().secs(), 10);
         t.forget_recovered();
         assert!(t.check(&"a").is_err(), "still blocked keys are kept");
+    }
+
+    #[test]
+    fn charging_up_front_caps_parallel_attempts() {
+        let (t, _clock) = throttle();
+        // Three attempts started at once all pass; the fourth does not.
+        for _ in 0..3 {
+            t.charge(&"a").unwrap();
+        }
+        assert!(t.charge(&"a").is_err());
+        assert!(t.failed_recently(&"a"));
+    }
+
+    #[test]
+    fn a_success_is_refunded() {
+        let (t, _clock) = throttle();
+        for _ in 0..3 {
+            t.charge(&"a").unwrap();
+            t.refund(&"a");
+        }
+        // Successes cost nothing: the whole budget is still there.
+        for _ in 0..3 {
+            t.charge(&"a").unwrap();
+        }
+        assert!(t.charge(&"a").is_err());
+        assert!(!t.failed_recently(&"b"));
     }
 
     #[test]

@@ -21,6 +21,7 @@ use super::Context;
 use super::errors::{ApiRejection, reject};
 use crate::client_addr::AddrKey;
 use crate::hub::Refusal;
+use crate::password::{Busy, Lane};
 
 /// Name of the login cookie.
 pub const COOKIE: &str = "lifeline_session";
@@ -38,14 +39,17 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// Resolves a cookie token to a technician, refreshing the idle timer.
-pub fn technician_from_token(ctx: &Context, token: Option<&str>) -> Option<Technician> {
+pub async fn technician_from_token(ctx: &Context, token: Option<&str>) -> Option<Technician> {
     let login = token_hash(token?);
     let config = ctx.hub.config();
     let now = config.clock.now();
+    let idle = config.idle_logout.as_secs() as i64;
+    let key = login.clone();
     match ctx
         .hub
-        .store()
-        .use_login(&login, now, config.idle_logout.as_secs() as i64)
+        .db()
+        .call(move |store| store.use_login(&key, now, idle))
+        .await
     {
         Ok(found) => found.map(|s| Technician {
             username: s.username,
@@ -64,50 +68,85 @@ pub fn technician(ctx: Context) -> impl Filter<Extract = (Technician,), Error = 
         let ctx = ctx.clone();
         async move {
             technician_from_token(&ctx, token.as_deref())
+                .await
                 .ok_or_else(|| reject(ApiRejection::new(ErrorCode::NotSignedIn)))
         }
     })
 }
 
+/// How long a caller turned away by a full verifier queue should wait.
+const BUSY_RETRY_SECS: u64 = 2;
+
 /// `POST /api/login`
+///
+/// The attempt is charged to the address's and the username's budgets
+/// before the password is checked and refunded if it was right, so parallel
+/// attempts can never exceed the budget.
 pub async fn login(ctx: Context, ip: IpAddr, body: LoginRequest) -> Result<Response, Rejection> {
     if body.username.len() > MAX_CREDENTIAL_BYTES || body.password.len() > MAX_CREDENTIAL_BYTES {
         return Err(reject(ApiRejection::new(ErrorCode::InvalidCredentials)));
     }
     let addr = AddrKey::of(ip);
     let user = body.username.trim().to_owned();
-    for blocked in [
-        ctx.inner.login_by_addr.check(&addr),
-        ctx.inner.login_by_user.check(&user),
-    ] {
-        if let Err(retry) = blocked {
-            return Err(reject(Refusal::retry_after(
-                ErrorCode::RateLimited,
-                retry.secs(),
-            )));
-        }
+    let (by_addr, by_user) = (&ctx.inner.login_by_addr, &ctx.inner.login_by_user);
+    let lane = if by_addr.failed_recently(&addr) || by_user.failed_recently(&user) {
+        Lane::Suspect
+    } else {
+        Lane::Clean
+    };
+    if let Err(retry) = by_addr.charge(&addr) {
+        return Err(reject(Refusal::retry_after(ErrorCode::RateLimited, retry.secs())));
     }
-    let stored = ctx
+    if let Err(retry) = by_user.charge(&user) {
+        by_addr.refund(&addr);
+        return Err(reject(Refusal::retry_after(ErrorCode::RateLimited, retry.secs())));
+    }
+    let refund = || {
+        by_addr.refund(&addr);
+        by_user.refund(&user);
+    };
+    let name = user.clone();
+    let stored = match ctx
         .hub
-        .store()
-        .password_hash(&user)
-        .map_err(|e| reject(Refusal::from(e)))?;
-    let password = body.password;
-    let ok = ctx.inner.passwords.verify(password, stored).await;
+        .db()
+        .call(move |store| store.password_hash(&name))
+        .await
+    {
+        Ok(stored) => stored,
+        Err(e) => {
+            refund();
+            return Err(reject(Refusal::from(e)));
+        }
+    };
+    let verdict = ctx.inner.passwords.verify(body.password, stored, lane).await;
+    let ok = match verdict {
+        Ok(ok) => ok,
+        Err(Busy) => {
+            refund();
+            ctx.hub.metrics().login_busy.inc();
+            tracing::warn!(%ip, "sign-in refused: too many sign-ins waiting to be checked");
+            return Err(reject(
+                Refusal::new(ErrorCode::ServerBusy)
+                    .saying("Too many sign-ins at once. Please try again in a few seconds.")
+                    .with_retry_after(BUSY_RETRY_SECS),
+            ));
+        }
+    };
     if !ok {
         ctx.hub.metrics().login_failures.inc();
-        let _ = ctx.inner.login_by_addr.fail(&addr);
-        let _ = ctx.inner.login_by_user.fail(&user);
         tracing::info!(username = user, %ip, "sign-in refused");
         return Err(reject(ApiRejection::new(ErrorCode::InvalidCredentials)));
     }
+    refund();
     let mut raw = [0u8; 32];
     rand::rng().fill_bytes(&mut raw);
     let token = hex::encode(raw);
     let now = ctx.hub.config().clock.now();
+    let (hash, name) = (token_hash(&token), user.clone());
     ctx.hub
-        .store()
-        .create_login(&token_hash(&token), &user, now)
+        .db()
+        .call(move |store| store.create_login(&hash, &name, now))
+        .await
         .map_err(|e| reject(Refusal::from(e)))?;
     tracing::info!(username = user, %ip, "signed in");
     let mut response = warp::reply::json(&Me { username: user }).into_response();
@@ -129,9 +168,11 @@ pub async fn login(ctx: Context, ip: IpAddr, body: LoginRequest) -> Result<Respo
 pub async fn logout(ctx: Context, token: Option<String>) -> Result<Response, Rejection> {
     if let Some(token) = token {
         let login = token_hash(&token);
+        let key = login.clone();
         ctx.hub
-            .store()
-            .delete_login(&login)
+            .db()
+            .call(move |store| store.delete_login(&key))
+            .await
             .map_err(|e| reject(Refusal::from(e)))?;
         ctx.hub.close_consoles_of_login(&login);
     }

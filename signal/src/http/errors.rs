@@ -64,7 +64,9 @@ fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::SessionNotFound | ErrorCode::NotFound | ErrorCode::PinUnknown => {
             StatusCode::NOT_FOUND
         }
-        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::RateLimited | ErrorCode::TooManyConnections => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::ServerBusy => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::SignedOut => StatusCode::UNAUTHORIZED,
         ErrorCode::TooLong | ErrorCode::FrameTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::OutOfOrder => StatusCode::CONFLICT,
         ErrorCode::Internal | ErrorCode::Unknown => StatusCode::INTERNAL_SERVER_ERROR,

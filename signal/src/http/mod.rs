@@ -28,12 +28,13 @@ use warp::http::header::{HeaderMap, HeaderValue};
 use warp::reply::Response;
 use warp::{Filter, Rejection, Reply};
 
+use crate::capacity::Capacity;
 use crate::client_addr::AddrKey;
 use crate::hub::Hub;
 use crate::throttle::FailureThrottle;
 
 pub use client::ip as client_ip;
-pub use errors::ApiRejection;
+pub use errors::{ApiRejection, reject};
 
 /// Largest JSON body accepted by the API.
 const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -54,10 +55,12 @@ pub(crate) struct Inner {
     pub(crate) secure_cookies: bool,
     /// Argon2 checks, on their own thread.
     pub(crate) passwords: crate::password::Verifier,
+    /// Caps on open WebSockets, server-wide and per address.
+    pub(crate) sockets: Capacity,
 }
 
 impl Context {
-    pub fn new(hub: Hub, origins: Vec<String>, secure_cookies: bool) -> Self {
+    pub fn new(hub: Hub, origins: Vec<String>, secure_cookies: bool, sockets: Capacity) -> Self {
         let budget = hub.config().login_failures;
         Context {
             hub,
@@ -67,8 +70,18 @@ impl Context {
                 login_by_user: FailureThrottle::new(budget),
                 secure_cookies,
                 passwords: crate::password::Verifier::start(),
+                sockets,
             }),
         }
+    }
+
+    pub fn sockets(&self) -> &Capacity {
+        &self.inner.sockets
+    }
+
+    /// Lets the password thread end (the server is stopping).
+    pub fn stop(&self) {
+        self.inner.passwords.stop();
     }
 
     pub fn origin_allowed(&self, origin: &str) -> bool {

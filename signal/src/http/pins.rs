@@ -17,6 +17,7 @@ pub async fn create(
     let issued = ctx
         .hub
         .issue_pin(&technician.username, body.unwrap_or_default())
+        .await
         .map_err(reject)?;
     Ok(warp::reply::with_status(warp::reply::json(&issued), StatusCode::CREATED).into_response())
 }
@@ -31,6 +32,7 @@ pub async fn patch_notes(
     let saved = ctx
         .hub
         .update_pin_notes(&technician.username, &pin, &body.notes)
+        .await
         .map_err(reject)?;
     Ok(warp::reply::json(&saved).into_response())
 }

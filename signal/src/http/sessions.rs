@@ -29,14 +29,16 @@ fn default_limit() -> u32 {
 /// Upper bound on `limit`, so one request cannot dump a decade of reports.
 const MAX_LIMIT: u32 = 10_000;
 
-fn load(
+async fn load(
     ctx: &Context,
     technician: &Technician,
     query: &ListQuery,
 ) -> Result<Vec<SessionReport>, Rejection> {
+    let (who, limit) = (technician.username.clone(), query.limit.min(MAX_LIMIT));
     ctx.hub
-        .store()
-        .reports(&technician.username, query.limit.min(MAX_LIMIT))
+        .db()
+        .call(move |store| store.reports(&who, limit))
+        .await
         .map_err(|e| reject(Refusal::from(e)))
 }
 
@@ -45,7 +47,7 @@ pub async fn list(
     technician: Technician,
     query: ListQuery,
 ) -> Result<Response, Rejection> {
-    Ok(warp::reply::json(&load(&ctx, &technician, &query)?).into_response())
+    Ok(warp::reply::json(&load(&ctx, &technician, &query).await?).into_response())
 }
 
 pub async fn csv(
@@ -53,7 +55,7 @@ pub async fn csv(
     technician: Technician,
     query: ListQuery,
 ) -> Result<Response, Rejection> {
-    let reports = load(&ctx, &technician, &query)?;
+    let reports = load(&ctx, &technician, &query).await?;
     let body = to_csv(&reports).map_err(|e| {
         tracing::error!("CSV export failed: {e}");
         reject(Refusal::new(protocol::ErrorCode::Internal))
@@ -82,6 +84,7 @@ pub async fn patch_notes(
     let report = ctx
         .hub
         .update_notes(&technician.username, SessionId(id), &body.notes)
+        .await
         .map_err(reject)?;
     Ok(warp::reply::json(&report).into_response())
 }

@@ -1,7 +1,8 @@
 //! Consent: the technician asks, the customer answers, silence is a no.
 //!
-//! Every step is written to the report, so it can later show exactly what
-//! the customer agreed to and when.
+//! Every step is written to the report before anyone is told of it, so the
+//! report shows exactly what the customer agreed to and when; a step that
+//! cannot be saved is refused and leaves the session as it was.
 
 use protocol::api::ConsentEventKind;
 use protocol::limits::CONSENT_TIMEOUT_SECS;
@@ -15,7 +16,7 @@ use super::{ConnId, Hub, Refusal};
 
 impl Hub {
     /// The technician asks for permission.
-    pub fn request_consent(
+    pub async fn request_consent(
         &self,
         technician: &str,
         conn: ConnId,
@@ -23,23 +24,43 @@ impl Hub {
         scope: ConsentScope,
     ) -> Result<(), Refusal> {
         let now = self.shared.config.clock.now();
-        let mut state = self.state();
-        let session = console_session(&mut state, technician, conn, id)?;
-        if session.pending_consent.is_some() {
-            return Err(Refusal::new(ErrorCode::OutOfOrder)
-                .about(id)
-                .saying("The customer has not answered the previous request yet."));
-        }
-        if session.sharing.contains(&scope) {
-            return Err(Refusal::new(ErrorCode::OutOfOrder)
-                .about(id)
-                .saying("The customer is already sharing."));
-        }
-        self.shared
-            .store
-            .add_consent_event(id, now, scope, ConsentEventKind::Requested)?;
         let deadline = now + time::Duration::seconds(CONSENT_TIMEOUT_SECS as i64);
-        session.pending_consent = Some(PendingConsent { scope, deadline });
+        {
+            let mut state = self.state();
+            let session = console_session(&mut state, technician, conn, id)?;
+            if session.pending_consent.is_some() {
+                return Err(Refusal::new(ErrorCode::OutOfOrder)
+                    .about(id)
+                    .saying("The customer has not answered the previous request yet."));
+            }
+            if session.sharing.contains(&scope) {
+                return Err(Refusal::new(ErrorCode::OutOfOrder)
+                    .about(id)
+                    .saying("The customer is already sharing."));
+            }
+            // Reserved now, so a second request waits for this one.
+            session.pending_consent = Some(PendingConsent {
+                scope,
+                deadline,
+                asked: false,
+            });
+        }
+        let saved = self
+            .shared
+            .db
+            .call(move |store| store.add_consent_event(id, now, scope, ConsentEventKind::Requested))
+            .await;
+        let mut state = self.state();
+        let Some(session) = state.sessions.get_mut(&id) else {
+            return Err(Refusal::new(ErrorCode::SessionNotFound).about(id));
+        };
+        if let Err(e) = saved {
+            session.pending_consent = None;
+            return Err(Refusal::from(e).about(id));
+        }
+        if let Some(pending) = &mut session.pending_consent {
+            pending.asked = true;
+        }
         session.customer.send(ServerMessage::ConsentRequest {
             session: id,
             scope,
@@ -50,7 +71,7 @@ impl Hub {
     }
 
     /// The customer answers the pending request.
-    pub fn answer_consent(
+    pub async fn answer_consent(
         &self,
         id: SessionId,
         conn: ConnId,
@@ -58,69 +79,95 @@ impl Hub {
         allowed: bool,
     ) -> Result<(), Refusal> {
         let now = self.shared.config.clock.now();
-        let mut state = self.state();
-        let session = customer_session(&mut state, id, conn)?;
-        match session.pending_consent {
-            Some(p) if p.scope == scope => {}
-            _ => {
-                return Err(
-                    Refusal::new(ErrorCode::OutOfOrder).saying("There is no request to answer.")
-                );
+        let pending = {
+            let mut state = self.state();
+            let session = customer_session(&mut state, id, conn)?;
+            match session.pending_consent {
+                Some(p) if p.scope == scope && p.asked => {}
+                _ => {
+                    return Err(Refusal::new(ErrorCode::OutOfOrder)
+                        .saying("There is no request to answer."));
+                }
             }
-        }
-        session.pending_consent = None;
+            // Taken now, so the timeout cannot also answer it.
+            session.pending_consent.take()
+        };
         let (kind, outcome) = if allowed {
-            session.sharing.push(scope);
             (ConsentEventKind::Allowed, ConsentOutcome::Allowed)
         } else {
             (ConsentEventKind::Denied, ConsentOutcome::Denied)
         };
-        self.shared.store.add_consent_event(id, now, scope, kind)?;
+        let saved = self
+            .shared
+            .db
+            .call(move |store| store.add_consent_event(id, now, scope, kind))
+            .await;
+        let mut state = self.state();
+        let Some(session) = state.sessions.get_mut(&id) else {
+            return Err(Refusal::new(ErrorCode::SessionNotFound));
+        };
+        if let Err(e) = saved {
+            // Still unanswered: the customer may try again.
+            session.pending_consent = pending;
+            return Err(e.into());
+        }
+        if allowed {
+            session.sharing.push(scope);
+        }
         tell_both(session, scope, outcome);
         Ok(())
     }
 
     /// The customer stopped sharing (Stop sharing, the browser's own stop
     /// button, or a cancelled picker).
-    pub fn share_stopped(
+    pub async fn share_stopped(
         &self,
         id: SessionId,
         conn: ConnId,
         scope: ConsentScope,
     ) -> Result<(), Refusal> {
         let now = self.shared.config.clock.now();
+        {
+            let mut state = self.state();
+            let session = customer_session(&mut state, id, conn)?;
+            let Some(pos) = session.sharing.iter().position(|s| *s == scope) else {
+                return Err(Refusal::new(ErrorCode::OutOfOrder).saying("Nothing is being shared."));
+            };
+            session.sharing.remove(pos);
+        }
+        let saved = self
+            .shared
+            .db
+            .call(move |store| store.add_consent_event(id, now, scope, ConsentEventKind::Stopped))
+            .await;
         let mut state = self.state();
-        let session = customer_session(&mut state, id, conn)?;
-        let Some(pos) = session.sharing.iter().position(|s| *s == scope) else {
-            return Err(Refusal::new(ErrorCode::OutOfOrder).saying("Nothing is being shared."));
+        let Some(session) = state.sessions.get_mut(&id) else {
+            return Err(Refusal::new(ErrorCode::SessionNotFound));
         };
-        session.sharing.remove(pos);
-        self.shared
-            .store
-            .add_consent_event(id, now, scope, ConsentEventKind::Stopped)?;
+        if let Err(e) = saved {
+            session.sharing.push(scope);
+            return Err(e.into());
+        }
         tell_both(session, scope, ConsentOutcome::Stopped);
         Ok(())
     }
 
-    /// Turns every request older than its deadline into a refusal.
+    /// Turns every request older than its deadline into a refusal. The
+    /// timeout is a fact whatever the disk says: memory first, report after.
     pub(super) fn expire_consents(&self, now: OffsetDateTime) {
         let mut state = self.state();
         for session in state.sessions.values_mut() {
             let Some(pending) = session.pending_consent else {
                 continue;
             };
-            if now < pending.deadline {
+            if !pending.asked || now < pending.deadline {
                 continue;
             }
             session.pending_consent = None;
-            if let Err(e) = self.shared.store.add_consent_event(
-                session.id,
-                now,
-                pending.scope,
-                ConsentEventKind::TimedOut,
-            ) {
-                tracing::error!(session = %session.id, "could not record a consent timeout: {e}");
-            }
+            let (id, scope) = (session.id, pending.scope);
+            self.shared.db.spawn(move |store| {
+                store.add_consent_event(id, now, scope, ConsentEventKind::TimedOut)
+            });
             tell_both(session, pending.scope, ConsentOutcome::TimedOut);
         }
     }

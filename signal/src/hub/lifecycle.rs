@@ -7,22 +7,44 @@ use protocol::{ErrorCode, ServerMessage, SessionId};
 use super::{ConnId, Hub, Outbox, Refusal};
 
 impl Hub {
-    /// A technician picks a waiting session from the queue.
-    pub fn start(&self, technician: &str, console: &Outbox, id: SessionId) -> Result<(), Refusal> {
+    /// A technician picks a waiting session from the queue. The session is
+    /// reserved for this console at once (a second console's Start is
+    /// refused), saved, and only then are both sides told.
+    pub async fn start(
+        &self,
+        technician: &str,
+        console: &Outbox,
+        id: SessionId,
+    ) -> Result<(), Refusal> {
         let now = self.shared.config.clock.now();
-        let mut state = self.state();
-        let session = state
-            .sessions
-            .get_mut(&id)
-            .filter(|s| s.technician == technician)
-            .ok_or_else(|| Refusal::new(ErrorCode::SessionNotFound).about(id))?;
-        if session.console.is_some() {
-            return Err(Refusal::new(ErrorCode::OutOfOrder)
-                .about(id)
-                .saying("This session has already been started."));
+        {
+            let mut state = self.state();
+            let session = state
+                .sessions
+                .get_mut(&id)
+                .filter(|s| s.technician == technician)
+                .ok_or_else(|| Refusal::new(ErrorCode::SessionNotFound).about(id))?;
+            if session.console.is_some() {
+                return Err(Refusal::new(ErrorCode::OutOfOrder)
+                    .about(id)
+                    .saying("This session has already been started."));
+            }
+            session.console = Some(console.clone());
         }
-        self.shared.store.mark_started(id, now)?;
-        session.console = Some(console.clone());
+        let saved = self
+            .shared
+            .db
+            .call(move |store| store.mark_started(id, now))
+            .await;
+        let mut state = self.state();
+        let Some(session) = state.sessions.get_mut(&id) else {
+            // It ended while being saved (the customer left): nothing to tell.
+            return Err(Refusal::new(ErrorCode::SessionNotFound).about(id));
+        };
+        if let Err(e) = saved {
+            session.console = None;
+            return Err(Refusal::from(e).about(id));
+        }
         let started = ServerMessage::Started {
             session: id,
             technician: session.technician.clone(),
@@ -31,7 +53,7 @@ impl Hub {
         };
         session.customer.send(started.clone());
         console.send(started);
-        self.push_queue(&state, technician);
+        self.push_entry(&state, technician, id);
         self.shared.metrics.sessions_started.inc();
         tracing::info!(session = %id, technician, "session started");
         Ok(())
@@ -98,22 +120,24 @@ impl Hub {
         }
     }
 
-    /// Ends a session: report, both sides told, queue updated.
+    /// Ends a session: both sides told, queue updated, report written. The
+    /// end is a fact (a socket is gone), so memory changes first and the
+    /// report follows through the database thread, after every earlier
+    /// write about the session.
     pub(super) fn end(&self, id: SessionId, reason: EndReason) {
         let now = self.shared.config.clock.now();
         let mut state = self.state();
         let Some(session) = state.sessions.remove(&id) else {
             return;
         };
-        let store = &self.shared.store;
         // Sharing ends with the session; the report should say so.
-        for scope in &session.sharing {
-            let _ =
-                store.add_consent_event(id, now, *scope, protocol::api::ConsentEventKind::Stopped);
-        }
-        if let Err(e) = store.mark_ended(id, now, reason) {
-            tracing::error!(session = %id, "could not record the end of a session: {e}");
-        }
+        let sharing = session.sharing.clone();
+        self.shared.db.spawn(move |store| {
+            for scope in sharing {
+                store.add_consent_event(id, now, scope, protocol::api::ConsentEventKind::Stopped)?;
+            }
+            store.mark_ended(id, now, reason)
+        });
         let ended = ServerMessage::Ended {
             session: id,
             reason,
@@ -122,28 +146,30 @@ impl Hub {
         if let Some(console) = &session.console {
             console.send(ended);
         }
-        self.push_queue(&state, &session.technician);
+        self.push_entry(&state, &session.technician, id);
         self.shared.metrics.session_ended(reason);
         tracing::info!(session = %id, reason = reason.as_str(), "session ended");
     }
 
-    /// Replaces a session's notes (during or after it).
-    pub fn update_notes(
+    /// Replaces a session's notes (during or after it): saved first.
+    pub async fn update_notes(
         &self,
         technician: &str,
         id: SessionId,
         notes: &str,
     ) -> Result<SessionReport, Refusal> {
         super::pins::check_notes(notes)?;
-        let mut state = self.state();
+        let (who, text) = (technician.to_owned(), notes.to_owned());
         let report = self
             .shared
-            .store
-            .update_notes(id, technician, notes)?
+            .db
+            .call(move |store| store.update_notes(id, &who, &text))
+            .await?
             .ok_or_else(|| Refusal::new(ErrorCode::SessionNotFound).about(id))?;
+        let mut state = self.state();
         if let Some(session) = state.sessions.get_mut(&id) {
             session.notes = notes.to_owned();
-            self.push_queue(&state, technician);
+            self.push_entry(&state, technician, id);
         }
         Ok(report)
     }

@@ -2,10 +2,13 @@
 //! PIN book, behind one lock.
 //!
 //! Sockets and HTTP handlers call the hub's methods; the hub checks that the
-//! caller may do what it asks, updates the state, writes the report, and
-//! queues frames for the sockets concerned. The lock is a std `Mutex`,
-//! never held across an `.await` (there is none inside), so it is cheap and
-//! cannot deadlock with the runtime.
+//! caller may do what it asks, updates the state, and queues frames for the
+//! sockets concerned. The lock is a std `Mutex`, never held across an
+//! `.await` and never while the database works: a change that must be
+//! saved is reserved under the lock, saved through the database thread
+//! ([`Db`]) with the lock released, then applied (or rolled back) under the
+//! lock again, and only then told to anyone. Relaying never touches the
+//! database, so a slow disk never delays a relay.
 //!
 //! - `outbox`: a socket's send queue as the hub sees it.
 //! - `session`: an open support session.
@@ -14,6 +17,7 @@
 //! - `lifecycle`: start, leave, disconnect, end.
 //! - `relay`: WebRTC signalling between the two members of a session.
 //! - `consent`: asking, answering, timing out, stopping.
+//! - `revocation`: closing the consoles of logins that ended.
 
 mod consent;
 mod lifecycle;
@@ -21,6 +25,7 @@ mod outbox;
 mod pins;
 mod refusal;
 mod relay;
+mod revocation;
 mod session;
 
 use std::collections::HashMap;
@@ -29,7 +34,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use protocol::ServerMessage;
 use protocol::ws::{EndReason, SessionStatus};
 
-pub use outbox::{ConnId, Inbox, Outbox};
+pub use outbox::{CloseCause, ConnId, Frame, Inbox, Outbox};
 pub use refusal::Refusal;
 pub use session::LiveSession;
 
@@ -37,7 +42,8 @@ use crate::client_addr::AddrKey;
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::pin_book::PinBook;
-use crate::store::{Store, StoreError};
+use crate::pin_secret::PinSecret;
+use crate::store::{Db, Store, StoreError};
 use crate::throttle::FailureThrottle;
 use protocol::SessionId;
 
@@ -49,13 +55,19 @@ pub struct Hub {
 
 struct Shared {
     state: Mutex<State>,
-    store: Store,
+    /// The database thread: the only way to the store while running.
+    db: Db,
+    /// Key of the PINs' keyed hashes.
+    secret: PinSecret,
     config: Config,
     metrics: Metrics,
     /// Failed joins per address: one guesser's budget.
     join_by_addr: FailureThrottle<AddrKey>,
     /// Failed joins server-wide: every guesser's budget together.
     join_global: FailureThrottle<()>,
+    /// Issuing is rare and must not interleave (two "Create another PIN"
+    /// clicks replacing the same PIN): one at a time.
+    issuing: tokio::sync::Mutex<()>,
 }
 
 #[derive(Default)]
@@ -76,7 +88,8 @@ struct Console {
 
 impl Hub {
     /// Loads PINs from the store and closes reports a previous run left open
-    /// (their sockets died with that process).
+    /// (their sockets died with that process), then hands the store to the
+    /// database thread.
     pub fn new(store: Store, config: Config, metrics: Metrics) -> Result<Self, StoreError> {
         let now = config.clock.now();
         let closed = store.end_open_reports(now, EndReason::ServerStopped)?;
@@ -85,6 +98,7 @@ impl Hub {
         }
         let mut pins = PinBook::from_records(store.load_pins()?);
         pins.forget_old(now);
+        let secret = store.pin_secret().clone();
         Ok(Hub {
             shared: Arc::new(Shared {
                 state: Mutex::new(State {
@@ -93,15 +107,17 @@ impl Hub {
                 }),
                 join_by_addr: FailureThrottle::new(config.join_failures_per_address),
                 join_global: FailureThrottle::new(config.join_failures_global),
-                store,
+                db: Db::start(store),
+                secret,
                 config,
                 metrics,
+                issuing: tokio::sync::Mutex::new(()),
             }),
         })
     }
 
-    pub fn store(&self) -> &Store {
-        &self.shared.store
+    pub fn db(&self) -> &Db {
+        &self.shared.db
     }
 
     pub fn config(&self) -> &Config {
@@ -140,31 +156,40 @@ impl Hub {
         self.state().sessions.contains_key(&id)
     }
 
+    /// A console signed in with `login` is in use: its login is not idle.
+    pub fn touch_login(&self, login: &str) {
+        let (login, now) = (login.to_owned(), self.shared.config.clock.now());
+        self.shared
+            .db
+            .spawn(move |store| store.touch_login(&login, now));
+    }
+
     /// Closes every console socket signed in with `login` (sign-out).
     pub fn close_consoles_of_login(&self, login: &str) {
         let state = self.state();
         for console in state.consoles.values().flatten() {
             if console.login == login {
-                console.outbox.close();
+                console.outbox.close_because(CloseCause::SignedOut);
             }
         }
     }
 
     /// Housekeeping, run every second: consent timeouts, forgetting old
-    /// PINs, idle logins and recovered throttle keys.
-    pub fn tick(&self) {
+    /// PINs, idle logins and recovered throttle keys, and closing consoles
+    /// whose login ended.
+    pub async fn tick(&self) {
         let now = self.shared.config.clock.now();
         self.expire_consents(now);
         self.state().pins.forget_old(now);
-        let store = &self.shared.store;
         let idle = self.shared.config.idle_logout.as_secs() as i64;
-        if let Err(e) = store.purge_idle_logins(now, idle).and_then(|_| {
-            store.forget_pins_expired_before(now - crate::pin_book::REMEMBER_DEAD_PINS)
-        }) {
-            tracing::warn!("housekeeping failed: {e}");
-        }
+        self.shared.db.spawn(move |store| {
+            store.purge_idle_logins(now, idle)?;
+            store.forget_pins_expired_before(now - crate::pin_book::REMEMBER_DEAD_PINS)?;
+            Ok(())
+        });
         self.shared.join_by_addr.forget_recovered();
         self.shared.join_global.forget_recovered();
+        self.revoke_ended_logins(now).await;
     }
 
     /// Sets the gauges from the current state (at each scrape).
@@ -188,25 +213,37 @@ impl Hub {
         metrics.live_pins.set(live_pins as i64);
     }
 
-    /// Ends every open session with `server_stopped` and closes all sockets.
-    pub fn shutdown(&self) {
+    /// Ends every open session with `server_stopped` and closes all sockets;
+    /// completes once the reports are saved.
+    pub async fn shutdown(&self) {
         let ids: Vec<SessionId> = self.state().sessions.keys().copied().collect();
         for id in ids {
             self.end(id, EndReason::ServerStopped);
         }
-        let state = self.state();
-        for console in state.consoles.values().flatten() {
-            console.outbox.close();
+        {
+            let state = self.state();
+            for console in state.consoles.values().flatten() {
+                console.outbox.close();
+            }
         }
+        self.shared.db.flush().await;
     }
 
-    /// Sends the technician's consoles their current queue.
-    fn push_queue(&self, state: &State, technician: &str) {
-        if let Some(consoles) = state.consoles.get(technician) {
-            let queue = queue_of(state, technician);
-            for console in consoles {
-                console.outbox.send(queue.clone());
-            }
+    /// Tells the technician's consoles that one entry of their queue
+    /// changed: one frame, serialised once, whatever the queue's length.
+    fn push_entry(&self, state: &State, technician: &str, id: SessionId) {
+        let Some(consoles) = state.consoles.get(technician) else {
+            return;
+        };
+        let msg = match state.sessions.get(&id) {
+            Some(session) => ServerMessage::QueueUpdate {
+                session: session.queue_entry(),
+            },
+            None => ServerMessage::QueueRemove { session: id },
+        };
+        let frame = Frame::of(&msg);
+        for console in consoles {
+            console.outbox.send_frame(frame.clone());
         }
     }
 }

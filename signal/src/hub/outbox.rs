@@ -1,10 +1,18 @@
 //! The sending half of a socket, as the hub sees it.
+//!
+//! Frames are serialised once, when queued, and shared between every socket
+//! they go to (a queue change for three consoles is one JSON text). The
+//! queue is counted in bytes, not frames: a client that stops reading can
+//! make the server hold at most [`MAX_QUEUED_BYTES`] for it, after which it
+//! is told to close. Queueing never waits, so one stuck client can never
+//! stall the hub or anyone else's session.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
 
 use protocol::ServerMessage;
 use tokio::sync::{Notify, mpsc};
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 /// Identifies one WebSocket connection for its whole life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -17,50 +25,209 @@ impl ConnId {
     }
 }
 
-/// Frames a socket may have queued before it counts as stuck. A healthy
-/// browser drains this in milliseconds; one that does not must not make the
-/// server hold an ever-growing queue.
-pub const OUTBOX_CAPACITY: usize = 256;
+/// Bytes a socket may have queued and unsent before it counts as stuck. A
+/// healthy browser drains signalling in milliseconds; a full SDP offer is
+/// a few KiB, so this is hundreds of frames of slack.
+pub const MAX_QUEUED_BYTES: usize = 1024 * 1024;
 
-/// Queue of frames for one socket. Sending never waits: a socket whose
-/// queue is full is told to close instead, so one stuck client can never
-/// stall the hub or anyone else's session.
+/// One server frame, serialised: cheap to clone and to send to many.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frame(Utf8Bytes);
+
+impl Frame {
+    pub fn of(msg: &ServerMessage) -> Self {
+        // Serialising our own types cannot fail (no maps with non-string
+        // keys, no failing Serialize impls).
+        Frame(Utf8Bytes::from(
+            serde_json::to_string(msg).unwrap_or_default(),
+        ))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn text(&self) -> Utf8Bytes {
+        self.0.clone()
+    }
+}
+
+/// Why the server asked a socket to close.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum CloseCause {
+    /// Sign-out, shutdown, or anything else the server decided.
+    Server = 1,
+    /// The client left more than [`MAX_QUEUED_BYTES`] unread.
+    TooSlow = 2,
+    /// The technician's login ended (removed, idle, signed out elsewhere).
+    SignedOut = 3,
+}
+
+impl CloseCause {
+    fn from_u8(v: u8) -> Option<Self> {
+        match v {
+            1 => Some(CloseCause::Server),
+            2 => Some(CloseCause::TooSlow),
+            3 => Some(CloseCause::SignedOut),
+            _ => None,
+        }
+    }
+}
+
+/// State both ends of one socket's queue share.
+#[derive(Debug, Default)]
+struct Shared {
+    /// Bytes queued and not yet written to the socket.
+    queued: AtomicUsize,
+    /// The first reason given for closing; 0 while open.
+    cause: AtomicU8,
+    /// Wakes the socket's task to close it.
+    kick: Notify,
+}
+
+/// Queue of frames for one socket.
 #[derive(Debug, Clone)]
 pub struct Outbox {
     pub conn: ConnId,
-    tx: mpsc::Sender<ServerMessage>,
-    /// Wakes the socket's task to close it.
-    kick: Arc<Notify>,
+    tx: mpsc::UnboundedSender<Frame>,
+    shared: Arc<Shared>,
 }
 
 /// The socket task's end of an [`Outbox`].
 pub struct Inbox {
-    pub rx: mpsc::Receiver<ServerMessage>,
-    pub kick: Arc<Notify>,
+    rx: mpsc::UnboundedReceiver<Frame>,
+    shared: Arc<Shared>,
 }
 
 impl Outbox {
     pub fn new() -> (Outbox, Inbox) {
-        let (tx, rx) = mpsc::channel(OUTBOX_CAPACITY);
-        let kick = Arc::new(Notify::new());
+        let (tx, rx) = mpsc::unbounded_channel();
+        let shared = Arc::new(Shared::default());
         (
             Outbox {
                 conn: ConnId::next(),
                 tx,
-                kick: kick.clone(),
+                shared: shared.clone(),
             },
-            Inbox { rx, kick },
+            Inbox { rx, shared },
         )
     }
 
     pub fn send(&self, msg: ServerMessage) {
-        if self.tx.try_send(msg).is_err() {
-            self.close();
+        self.send_frame(Frame::of(&msg));
+    }
+
+    /// Queues an already serialised frame (one text for many sockets).
+    pub fn send_frame(&self, frame: Frame) {
+        let len = frame.len();
+        let before = self.shared.queued.fetch_add(len, Ordering::AcqRel);
+        if before + len > MAX_QUEUED_BYTES {
+            self.shared.queued.fetch_sub(len, Ordering::AcqRel);
+            self.close_because(CloseCause::TooSlow);
+            return;
+        }
+        if self.tx.send(frame).is_err() {
+            // The socket is gone; nothing will ever read the count again.
+            self.shared.queued.fetch_sub(len, Ordering::AcqRel);
         }
     }
 
-    /// Asks the socket to close (full queue, sign-out, shutdown).
+    /// Asks the socket to close (sign-out, shutdown).
     pub fn close(&self) {
-        self.kick.notify_one();
+        self.close_because(CloseCause::Server);
+    }
+
+    pub fn close_because(&self, cause: CloseCause) {
+        let _ = self.shared.cause.compare_exchange(
+            0,
+            cause as u8,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        );
+        self.shared.kick.notify_one();
+    }
+
+    /// Bytes waiting to be written.
+    pub fn queued_bytes(&self) -> usize {
+        self.shared.queued.load(Ordering::Acquire)
+    }
+
+    /// Completes when the server asks this socket to close, with why.
+    pub async fn closed(&self) -> CloseCause {
+        closed(&self.shared).await
+    }
+}
+
+async fn closed(shared: &Shared) -> CloseCause {
+    loop {
+        let notified = shared.kick.notified();
+        if let Some(cause) = CloseCause::from_u8(shared.cause.load(Ordering::Acquire)) {
+            return cause;
+        }
+        notified.await;
+    }
+}
+
+impl Inbox {
+    /// The next frame to write; `None` once every [`Outbox`] is dropped.
+    pub async fn next(&mut self) -> Option<Frame> {
+        self.rx.recv().await
+    }
+
+    /// A frame already queued, without waiting.
+    pub fn try_next(&mut self) -> Option<Frame> {
+        self.rx.try_recv().ok()
+    }
+
+    /// Call once a frame from [`Inbox::next`] has been written out.
+    pub fn written(&self, frame: &Frame) {
+        self.shared.queued.fetch_sub(frame.len(), Ordering::AcqRel);
+    }
+
+    /// Completes when the server asks this socket to close, with why.
+    pub async fn closed(&self) -> CloseCause {
+        closed(&self.shared).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_reader_that_stops_reading_is_told_to_close() {
+        let (outbox, mut inbox) = Outbox::new();
+        let big = ServerMessage::Welcome {
+            technician: "x".repeat(100 * 1024),
+        };
+        let frame = Frame::of(&big);
+        for _ in 0..(MAX_QUEUED_BYTES / frame.len()) {
+            outbox.send_frame(frame.clone());
+        }
+        assert!(outbox.queued_bytes() <= MAX_QUEUED_BYTES);
+        // One more does not fit: the socket is asked to close instead.
+        outbox.send_frame(frame.clone());
+        assert_eq!(inbox.closed().await, CloseCause::TooSlow);
+        assert!(outbox.queued_bytes() <= MAX_QUEUED_BYTES);
+        // Writing frames out gives the budget back.
+        let first = inbox.next().await.unwrap();
+        inbox.written(&first);
+        assert_eq!(
+            outbox.queued_bytes(),
+            (MAX_QUEUED_BYTES / frame.len() - 1) * frame.len()
+        );
+    }
+
+    #[tokio::test]
+    async fn the_first_close_cause_wins() {
+        let (outbox, inbox) = Outbox::new();
+        outbox.close_because(CloseCause::SignedOut);
+        outbox.close();
+        assert_eq!(inbox.closed().await, CloseCause::SignedOut);
     }
 }

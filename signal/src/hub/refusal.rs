@@ -44,6 +44,12 @@ impl Refusal {
         }
     }
 
+    /// Adds how long to wait before trying again.
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.retry_after_secs = Some(secs);
+        self
+    }
+
     pub fn into_frame(self) -> ServerMessage {
         ServerMessage::Error {
             message: self

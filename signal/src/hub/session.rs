@@ -36,6 +36,8 @@ pub struct PendingConsent {
     pub scope: ConsentScope,
     /// Silence until then is a refusal.
     pub deadline: OffsetDateTime,
+    /// False while the request is being saved, before the customer sees it.
+    pub asked: bool,
 }
 
 impl LiveSession {

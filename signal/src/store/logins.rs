@@ -5,7 +5,7 @@
 use rusqlite::{OptionalExtension, params};
 use time::OffsetDateTime;
 
-use super::{Result, Store, to_unix};
+use super::{exec_on, query_row_on, Result, Store, to_unix};
 
 /// A valid login.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +25,7 @@ impl Store {
         username: &str,
         now: OffsetDateTime,
     ) -> Result<()> {
-        self.conn().execute(
+        exec_on(&self.conn(), 
             "INSERT INTO logins (token_hash, username, created_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)",
             params![token_hash, username, to_unix(now)],
         )?;
@@ -41,26 +41,26 @@ impl Store {
         idle_secs: i64,
     ) -> Result<Option<LoginSession>> {
         let conn = self.conn();
-        let row: Option<(String, i64)> = conn
-            .query_row(
-                "SELECT username, last_seen_at FROM logins WHERE token_hash = ?1",
-                params![token_hash],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
+        let row: Option<(String, i64)> = query_row_on(
+            &conn,
+            "SELECT username, last_seen_at FROM logins WHERE token_hash = ?1",
+            params![token_hash],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
         let Some((username, last_seen)) = row else {
             return Ok(None);
         };
         let now = to_unix(now);
         if now - last_seen > idle_secs {
-            conn.execute(
+            exec_on(&conn, 
                 "DELETE FROM logins WHERE token_hash = ?1",
                 params![token_hash],
             )?;
             return Ok(None);
         }
         if now - last_seen >= TOUCH_EVERY_SECS {
-            conn.execute(
+            exec_on(&conn, 
                 "UPDATE logins SET last_seen_at = ?2 WHERE token_hash = ?1",
                 params![token_hash, now],
             )?;
@@ -71,8 +71,33 @@ impl Store {
         }))
     }
 
+    /// Marks a login as used now (a console socket is active), at most
+    /// once a minute.
+    pub fn touch_login(&self, token_hash: &str, now: OffsetDateTime) -> Result<()> {
+        exec_on(
+            &self.conn(),
+            "UPDATE logins SET last_seen_at = ?2 WHERE token_hash = ?1 AND last_seen_at <= ?2 - ?3",
+            params![token_hash, to_unix(now), TOUCH_EVERY_SECS],
+        )?;
+        Ok(())
+    }
+
+    /// The logins still valid: not signed out, not idle for longer than
+    /// `idle_secs`, their technician not removed.
+    pub fn valid_logins(
+        &self,
+        now: OffsetDateTime,
+        idle_secs: i64,
+    ) -> Result<std::collections::HashSet<String>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare_cached("SELECT token_hash FROM logins WHERE last_seen_at >= ?1")?;
+        let rows = stmt.query_map(params![to_unix(now) - idle_secs], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn delete_login(&self, token_hash: &str) -> Result<()> {
-        self.conn().execute(
+        exec_on(&self.conn(), 
             "DELETE FROM logins WHERE token_hash = ?1",
             params![token_hash],
         )?;
@@ -81,7 +106,7 @@ impl Store {
 
     /// Forgets every login idle for longer than `idle_secs`.
     pub fn purge_idle_logins(&self, now: OffsetDateTime, idle_secs: i64) -> Result<usize> {
-        Ok(self.conn().execute(
+        Ok(exec_on(&self.conn(), 
             "DELETE FROM logins WHERE last_seen_at < ?1",
             params![to_unix(now) - idle_secs],
         )?)

@@ -7,17 +7,17 @@ use protocol::ws::{ConsentScope, EndReason, SessionStatus};
 use rusqlite::{OptionalExtension, Row, params};
 use time::OffsetDateTime;
 
-use super::{Result, Store, from_unix, to_unix};
+use super::{exec_on, query_row_on, Result, Store, from_unix, to_unix};
 
 /// What is known when a customer joins.
 #[derive(Debug, Clone)]
-pub struct NewReport<'a> {
-    pub technician: &'a str,
-    pub customer: &'a str,
-    pub pin_suffix: &'a str,
+pub struct NewReport {
+    pub technician: String,
+    pub customer: String,
+    pub pin_suffix: String,
     pub pin_created_at: OffsetDateTime,
     pub joined_at: OffsetDateTime,
-    pub notes: &'a str,
+    pub notes: String,
 }
 
 const SELECT_REPORT: &str =
@@ -80,9 +80,9 @@ fn report_from_row(r: &Row<'_>) -> rusqlite::Result<SessionReport> {
 
 impl Store {
     /// Records a join; the row id becomes the session id.
-    pub fn insert_report(&self, new: &NewReport<'_>) -> Result<SessionId> {
+    pub fn insert_report(&self, new: &NewReport) -> Result<SessionId> {
         let conn = self.conn();
-        conn.execute(
+        exec_on(&conn, 
             "INSERT INTO sessions (technician, customer, pin_suffix, pin_created_at, joined_at, notes)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
@@ -98,7 +98,7 @@ impl Store {
     }
 
     pub fn mark_started(&self, id: SessionId, at: OffsetDateTime) -> Result<()> {
-        self.conn().execute(
+        exec_on(&self.conn(), 
             "UPDATE sessions SET started_at = ?2 WHERE id = ?1",
             params![id.0, to_unix(at)],
         )?;
@@ -106,7 +106,7 @@ impl Store {
     }
 
     pub fn mark_ended(&self, id: SessionId, at: OffsetDateTime, reason: EndReason) -> Result<()> {
-        self.conn().execute(
+        exec_on(&self.conn(), 
             "UPDATE sessions SET ended_at = ?2, end_reason = ?3 WHERE id = ?1 AND ended_at IS NULL",
             params![id.0, to_unix(at), reason.as_str()],
         )?;
@@ -115,7 +115,7 @@ impl Store {
 
     /// Closes every report still open, e.g. after a crash or at shutdown.
     pub fn end_open_reports(&self, at: OffsetDateTime, reason: EndReason) -> Result<usize> {
-        Ok(self.conn().execute(
+        Ok(exec_on(&self.conn(), 
             "UPDATE sessions SET ended_at = ?1, end_reason = ?2 WHERE ended_at IS NULL",
             params![to_unix(at), reason.as_str()],
         )?)
@@ -128,7 +128,7 @@ impl Store {
         scope: ConsentScope,
         kind: ConsentEventKind,
     ) -> Result<()> {
-        self.conn().execute(
+        exec_on(&self.conn(), 
             "INSERT INTO consent_events (session_id, at, scope, event) VALUES (?1, ?2, ?3, ?4)",
             params![id.0, to_unix(at), scope_str(scope), event_str(kind)],
         )?;
@@ -143,7 +143,7 @@ impl Store {
         technician: &str,
         notes: &str,
     ) -> Result<Option<SessionReport>> {
-        let changed = self.conn().execute(
+        let changed = exec_on(&self.conn(), 
             "UPDATE sessions SET notes = ?3 WHERE id = ?1 AND technician = ?2",
             params![id.0, technician, notes],
         )?;
@@ -157,7 +157,7 @@ impl Store {
     pub fn report(&self, id: SessionId, technician: &str) -> Result<Option<SessionReport>> {
         let report = {
             let conn = self.conn();
-            conn.query_row(
+            query_row_on(&conn, 
                 &format!("{SELECT_REPORT} WHERE id = ?1 AND technician = ?2"),
                 params![id.0, technician],
                 report_from_row,
@@ -175,7 +175,7 @@ impl Store {
     pub fn reports(&self, technician: &str, limit: u32) -> Result<Vec<SessionReport>> {
         let mut reports = {
             let conn = self.conn();
-            let mut stmt = conn.prepare(&format!(
+            let mut stmt = conn.prepare_cached(&format!(
                 "{SELECT_REPORT} WHERE technician = ?1 ORDER BY id DESC LIMIT ?2"
             ))?;
             stmt.query_map(params![technician, limit], report_from_row)?
@@ -190,7 +190,7 @@ impl Store {
     fn consent_events(&self, id: SessionId) -> Result<Vec<ConsentEvent>> {
         let conn = self.conn();
         let mut stmt = conn
-            .prepare("SELECT at, event FROM consent_events WHERE session_id = ?1 ORDER BY rowid")?;
+            .prepare_cached("SELECT at, event FROM consent_events WHERE session_id = ?1 ORDER BY rowid")?;
         let rows = stmt.query_map(params![id.0], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
         })?;
@@ -219,12 +219,12 @@ mod tests {
         let t0 = OffsetDateTime::UNIX_EPOCH + time::Duration::days(1);
         let id = store
             .insert_report(&NewReport {
-                technician: "tess",
-                customer: "Ann",
-                pin_suffix: "56",
+                technician: "tess".into(),
+                customer: "Ann".into(),
+                pin_suffix: "56".into(),
                 pin_created_at: t0,
                 joined_at: t0 + time::Duration::seconds(30),
-                notes: "printer",
+                notes: "printer".into(),
             })
             .unwrap();
         let r = store.report(id, "tess").unwrap().unwrap();
@@ -286,12 +286,12 @@ mod tests {
         let t0 = OffsetDateTime::UNIX_EPOCH + time::Duration::days(1);
         let id = store
             .insert_report(&NewReport {
-                technician: "tess",
-                customer: "Ann",
-                pin_suffix: "56",
+                technician: "tess".into(),
+                customer: "Ann".into(),
+                pin_suffix: "56".into(),
                 pin_created_at: t0,
                 joined_at: t0,
-                notes: "",
+                notes: String::new(),
             })
             .unwrap();
         assert_eq!(

@@ -2,6 +2,8 @@
 
 use rusqlite::Connection;
 
+use crate::pin_secret::PinSecret;
+
 /// Each entry moves the schema from version `i` to `i + 1`. Append only:
 /// an installed database has already run the earlier ones.
 const MIGRATIONS: &[&str] = &[r#"
@@ -46,7 +48,23 @@ CREATE TABLE consent_events (
 CREATE INDEX consent_by_session ON consent_events(session_id);
 "#];
 
-pub(super) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+/// Version 2: PINs are kept as keyed hashes (`pin_secret`), with the
+/// last two digits for reports and the hash of the link key. Needs the key,
+/// so it runs in Rust rather than as SQL.
+const PINS_AS_DIGESTS: &str = r#"
+CREATE TABLE pins_v2 (
+    digest        TEXT PRIMARY KEY,
+    suffix        TEXT NOT NULL,
+    technician    TEXT NOT NULL,
+    notes         TEXT NOT NULL DEFAULT '',
+    created_at    INTEGER NOT NULL,
+    expires_at    INTEGER NOT NULL,
+    state         TEXT NOT NULL,
+    link_key_hash TEXT NOT NULL DEFAULT ''
+);
+"#;
+
+pub(super) fn migrate(conn: &Connection, secret: &PinSecret) -> rusqlite::Result<()> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     for (i, sql) in MIGRATIONS
         .iter()
@@ -58,5 +76,43 @@ pub(super) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
             i + 1
         ))?;
     }
+    if version < 2 {
+        conn.execute_batch("BEGIN")?;
+        let moved = move_pins_to_digests(conn, secret);
+        conn.execute_batch(if moved.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
+        moved?;
+    }
     Ok(())
+}
+
+fn move_pins_to_digests(conn: &Connection, secret: &PinSecret) -> rusqlite::Result<()> {
+    conn.execute_batch(PINS_AS_DIGESTS)?;
+    let rows: Vec<(String, String, String, i64, i64, String)> = conn
+        .prepare("SELECT pin, technician, notes, created_at, expires_at, state FROM pins")?
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for (pin, technician, notes, created, expires, state) in rows {
+        // A row that does not parse can only come from outside tampering.
+        let Ok(pin) = protocol::Pin::parse(&pin) else {
+            continue;
+        };
+        conn.execute(
+            "INSERT INTO pins_v2 (digest, suffix, technician, notes, created_at, expires_at, state)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            rusqlite::params![
+                secret.digest(&pin).to_hex(),
+                pin.suffix(),
+                technician,
+                notes,
+                created,
+                expires,
+                state
+            ],
+        )?;
+    }
+    conn.execute_batch(
+        "DROP TABLE pins; ALTER TABLE pins_v2 RENAME TO pins; PRAGMA user_version = 2;",
+    )
 }

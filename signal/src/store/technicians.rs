@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, params};
 use time::OffsetDateTime;
 
-use super::{Result, Store, StoreError, from_unix, to_unix};
+use super::{exec_on, query_row_on, Result, Store, StoreError, from_unix, to_unix};
 
 /// An account as `signal user list` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +21,7 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<()> {
         let conn = self.conn();
-        let inserted = conn.execute(
+        let inserted = exec_on(&conn, 
             "INSERT INTO technicians (username, password_hash, created_at) VALUES (?1, ?2, ?3)
              ON CONFLICT(username) DO NOTHING",
             params![username, password_hash, to_unix(now)],
@@ -34,7 +34,7 @@ impl Store {
 
     /// Removes an account and signs it out everywhere.
     pub fn remove_technician(&self, username: &str) -> Result<()> {
-        let removed = self.conn().execute(
+        let removed = exec_on(&self.conn(), 
             "DELETE FROM technicians WHERE username = ?1",
             params![username],
         )?;
@@ -48,7 +48,7 @@ impl Store {
     pub fn technicians(&self) -> Result<Vec<TechnicianAccount>> {
         let conn = self.conn();
         let mut stmt =
-            conn.prepare("SELECT username, created_at FROM technicians ORDER BY username")?;
+            conn.prepare_cached("SELECT username, created_at FROM technicians ORDER BY username")?;
         let rows = stmt.query_map([], |r| {
             Ok(TechnicianAccount {
                 username: r.get(0)?,
@@ -60,22 +60,21 @@ impl Store {
 
     /// Number of accounts; zero means the admin still has to create one.
     pub fn technician_count(&self) -> Result<u64> {
-        let n: i64 = self
-            .conn()
-            .query_row("SELECT COUNT(*) FROM technicians", [], |r| r.get(0))?;
+        let n: i64 = query_row_on(&self.conn(), "SELECT COUNT(*) FROM technicians", [], |r| {
+            r.get(0)
+        })?;
         Ok(n.max(0) as u64)
     }
 
     /// The stored password hash, if the account exists.
     pub fn password_hash(&self, username: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT password_hash FROM technicians WHERE username = ?1",
-                params![username],
-                |r| r.get(0),
-            )
-            .optional()?)
+        Ok(query_row_on(
+            &self.conn(),
+            "SELECT password_hash FROM technicians WHERE username = ?1",
+            params![username],
+            |r| r.get(0),
+        )
+        .optional()?)
     }
 }
 

@@ -1,25 +1,30 @@
 //! One WebSocket's life, from upgrade to close.
 //!
-//! The task owns the socket: it reads frames and hands them to the hub,
-//! writes what the hub queued for it, pings, and closes when told to. On
-//! the way out it tells the hub, which ends whatever session the socket
-//! was part of.
+//! The task reads frames and hands them to the hub, pings, enforces the
+//! join deadline, and closes when told to; a second task (`writer`) writes
+//! what the hub queued. On the way out it tells the hub, which ends
+//! whatever session the socket was part of.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
+use governor::clock::MonotonicClock;
 use governor::{Quota, RateLimiter};
 use protocol::limits::MAX_FRAME_BYTES;
 use protocol::{ClientMessage, ErrorCode, SessionId};
+use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
-use warp::ws::{Message, WebSocket};
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
+use super::upgrade::Socket;
+use super::writer::{self, Control, WriteStall};
 use super::frames;
+use crate::capacity::Permit;
 use crate::client_addr::AddrKey;
 use crate::http::auth::Technician;
-use crate::hub::{Hub, Outbox, Refusal};
+use crate::hub::{CloseCause, Hub, Outbox, Refusal};
 
 /// Close codes (RFC 6455).
 const CLOSE_POLICY: u16 = 1008;
@@ -58,12 +63,44 @@ struct Connection {
     side: Side,
     from: AddrKey,
     refusals: u32,
+    /// When this console last marked its login as in use.
+    touched: Instant,
 }
 
-pub async fn run(socket: WebSocket, hub: Hub, ip: IpAddr, technician: Option<Technician>) {
-    let (outbox, mut inbox) = Outbox::new();
+/// A console in use keeps its login from idle logout; once a minute is
+/// plenty for an eight-hour limit.
+const TOUCH_EVERY: Duration = Duration::from_secs(60);
+
+/// A per-socket frame limiter. The std monotonic clock makes one cheap to
+/// create (governor's default clock calibrates itself on creation).
+type FrameLimiter = RateLimiter<
+    governor::state::NotKeyed,
+    governor::state::InMemoryState,
+    MonotonicClock,
+    governor::middleware::NoOpMiddleware<std::time::Instant>,
+>;
+
+fn frame_limiter() -> FrameLimiter {
+    RateLimiter::direct_with_clock(
+        Quota::per_second(NonZeroU32::new(FRAMES_PER_SECOND).unwrap_or(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::new(FRAME_BURST).unwrap_or(NonZeroU32::MIN)),
+        MonotonicClock,
+    )
+}
+
+pub async fn run(
+    socket: Socket,
+    hub: Hub,
+    ip: IpAddr,
+    technician: Option<Technician>,
+    permit: Permit,
+) {
+    let (outbox, inbox) = Outbox::new();
     let metrics_sockets = hub.metrics().sockets.clone();
     metrics_sockets.inc();
+    let config = hub.config();
+    let heartbeat = config.heartbeat;
+    let join_deadline = config.clock.now() + config.join_timeout;
     let side = match technician {
         Some(t) => {
             hub.connect_console(&t.username, &t.login, outbox.clone());
@@ -71,106 +108,131 @@ pub async fn run(socket: WebSocket, hub: Hub, ip: IpAddr, technician: Option<Tec
         }
         None => Side::Anonymous,
     };
-    let heartbeat = hub.config().heartbeat;
     let mut conn = Connection {
         hub,
         outbox,
         side,
         from: AddrKey::of(ip),
         refusals: 0,
+        touched: Instant::now(),
     };
-    let limiter = RateLimiter::direct(
-        Quota::per_second(NonZeroU32::new(FRAMES_PER_SECOND).unwrap_or(NonZeroU32::MIN))
-            .allow_burst(NonZeroU32::new(FRAME_BURST).unwrap_or(NonZeroU32::MIN)),
-    );
+    let limiter = frame_limiter();
 
-    let (mut sink, mut stream) = socket.split();
+    let (sink, mut stream) = socket.split();
+    let (control, control_rx) = mpsc::channel(4);
+    let stall = WriteStall::new();
+    let mut writer = tokio::spawn(writer::run(sink, inbox, control_rx, stall.clone()));
+
     let mut ping = tokio::time::interval_at(Instant::now() + heartbeat, heartbeat);
     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut last_heard = Instant::now();
+    let kicked = conn.outbox.clone();
+    let closed = kicked.closed();
+    tokio::pin!(closed);
 
-    let close: Option<(u16, &'static str)> = loop {
+    // `Some(None)`: answer the client's Close; `Some(Some(..))`: close with
+    // this code; `None`: the connection is gone or not worth a goodbye.
+    let close: Option<Option<(u16, &'static str)>> = loop {
         tokio::select! {
             incoming = stream.next() => {
-                let Some(Ok(msg)) = incoming else { break None };
+                let msg = match incoming {
+                    Some(Ok(msg)) => msg,
+                    Some(Err(WsError::Capacity(_))) => {
+                        conn.refuse(too_big());
+                        break Some(Some((CLOSE_TOO_BIG, "frame too large")));
+                    }
+                    _ => break None,
+                };
                 last_heard = Instant::now();
-                if msg.is_close() {
-                    break None;
-                }
-                if msg.is_ping() || msg.is_pong() {
-                    continue;
-                }
+                let text = match msg {
+                    Message::Close(_) => break Some(None),
+                    Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => continue,
+                    Message::Text(text) => Some(text),
+                    Message::Binary(_) => None,
+                };
                 if limiter.check().is_err() {
                     conn.refuse(Refusal::new(ErrorCode::RateLimited).saying("Too many messages; slow down."));
                     if conn.refusals > MAX_REFUSALS {
-                        break Some((CLOSE_POLICY, "too many refused messages"));
+                        break Some(Some((CLOSE_POLICY, "too many refused messages")));
                     }
                     continue;
                 }
-                let flow = match msg.to_str() {
-                    Ok(text) => conn.on_text(text),
-                    Err(()) => conn.refuse_and_continue(
+                let flow = match text {
+                    Some(text) => conn.on_text(text.as_str()).await,
+                    None => conn.refuse_and_continue(
                         Refusal::new(ErrorCode::MalformedMessage).saying("Send JSON text frames, not binary ones."),
                     ),
                 };
                 if let Flow::Close(code, reason) = flow {
-                    break Some((code, reason));
+                    break Some(Some((code, reason)));
                 }
             }
-            Some(out) = inbox.rx.recv() => {
-                let text = serde_json::to_string(&out).unwrap_or_default();
-                if sink.send(Message::text(text)).await.is_err() {
-                    break None;
+            cause = &mut closed => break match cause {
+                CloseCause::Server => Some(Some((CLOSE_GOING_AWAY, "closed by the server"))),
+                CloseCause::SignedOut => Some(Some((CLOSE_POLICY, "signed out"))),
+                // It is not reading: a goodbye would only queue behind the rest.
+                CloseCause::TooSlow => {
+                    conn.hub.metrics().slow_socket_dropped.inc();
+                    tracing::info!("dropping a socket that stopped reading");
+                    None
                 }
-            }
-            () = inbox.kick.notified() => break Some((CLOSE_GOING_AWAY, "closed by the server")),
+            },
+            _ = &mut writer => break None,
             _ = ping.tick() => {
                 if last_heard.elapsed() > heartbeat * 3 {
                     tracing::debug!("dropping a socket silent for three heartbeats");
                     break None;
                 }
-                if sink.send(Message::ping(Vec::new())).await.is_err() {
+                if stall.stalled_for() > heartbeat * 2 {
+                    conn.hub.metrics().slow_socket_dropped.inc();
+                    tracing::info!("dropping a socket that stopped reading");
                     break None;
                 }
+                if matches!(conn.side, Side::Anonymous) && conn.hub.config().clock.now() >= join_deadline {
+                    conn.hub.metrics().join_timeouts.inc();
+                    break Some(Some((CLOSE_POLICY, "no session joined in time")));
+                }
+                // A full control queue means a ping is already waiting.
+                let _ = control.try_send(Control::Ping);
             }
         }
     };
 
-    // Frames already queued (an error, `ended`) still go out before the close.
-    if let Some((code, reason)) = close {
-        while let Ok(out) = inbox.rx.try_recv() {
-            let text = serde_json::to_string(&out).unwrap_or_default();
-            if sink.send(Message::text(text)).await.is_err() {
-                break;
+    match close {
+        Some(how) if !writer.is_finished() => {
+            let _ = control.send(Control::Close(how)).await;
+            if tokio::time::timeout(Duration::from_secs(2), &mut writer)
+                .await
+                .is_err()
+            {
+                writer.abort();
             }
         }
-        let _ = tokio::time::timeout(
-            Duration::from_secs(1),
-            sink.send(Message::close_with(code, reason)),
-        )
-        .await;
+        _ => writer.abort(),
     }
     conn.gone();
+    drop(permit);
     metrics_sockets.dec();
 }
 
+fn too_big() -> Refusal {
+    Refusal::new(ErrorCode::FrameTooLarge).saying(format!(
+        "Messages can be at most {} KiB.",
+        MAX_FRAME_BYTES / 1024
+    ))
+}
+
 impl Connection {
-    fn on_text(&mut self, text: &str) -> Flow {
+    async fn on_text(&mut self, text: &str) -> Flow {
         if text.len() > MAX_FRAME_BYTES {
-            self.refuse(Refusal::new(ErrorCode::FrameTooLarge).saying(format!(
-                "Messages can be at most {} KiB.",
-                MAX_FRAME_BYTES / 1024
-            )));
+            self.refuse(too_big());
             return Flow::Close(CLOSE_TOO_BIG, "frame too large");
         }
         match frames::parse(text) {
-            Ok(msg) => {
-                let result = self.dispatch(msg);
-                match result {
-                    Ok(()) => Flow::Continue,
-                    Err(refusal) => self.refuse_and_continue(refusal),
-                }
-            }
+            Ok(msg) => match self.dispatch(msg).await {
+                Ok(()) => Flow::Continue,
+                Err(refusal) => self.refuse_and_continue(refusal),
+            },
             Err(refusal) => self.refuse_and_continue(refusal),
         }
     }
@@ -190,21 +252,21 @@ impl Connection {
         }
     }
 
-    fn dispatch(&mut self, msg: ClientMessage) -> Result<(), Refusal> {
+    async fn dispatch(&mut self, msg: ClientMessage) -> Result<(), Refusal> {
         let hub = &self.hub;
         let conn = self.outbox.conn;
         match (&self.side, msg) {
             // --- customers ---
-            (Side::Anonymous, ClientMessage::Join { pin, name }) => {
-                let id = hub.join(&self.outbox, self.from, &pin, &name)?;
+            (Side::Anonymous, ClientMessage::Join { pin, name, key }) => {
+                let id = hub.join(&self.outbox, self.from, &pin, &name, key.as_deref()).await?;
                 self.side = Side::Customer(id);
                 Ok(())
             }
-            (Side::Customer(id), ClientMessage::Join { pin, name }) => {
+            (Side::Customer(id), ClientMessage::Join { pin, name, key }) => {
                 if hub.session_is_open(*id) {
                     return Err(Refusal::new(ErrorCode::OutOfOrder).saying("You are already connected."));
                 }
-                let id = hub.join(&self.outbox, self.from, &pin, &name)?;
+                let id = hub.join(&self.outbox, self.from, &pin, &name, key.as_deref()).await?;
                 self.side = Side::Customer(id);
                 Ok(())
             }
@@ -213,9 +275,9 @@ impl Connection {
                 hub.relay_from_customer(*id, conn, data)
             }
             (Side::Customer(id), ClientMessage::ConsentAnswer { scope, allowed }) => {
-                hub.answer_consent(*id, conn, scope, allowed)
+                hub.answer_consent(*id, conn, scope, allowed).await
             }
-            (Side::Customer(id), ClientMessage::ShareStopped { scope }) => hub.share_stopped(*id, conn, scope),
+            (Side::Customer(id), ClientMessage::ShareStopped { scope }) => hub.share_stopped(*id, conn, scope).await,
             (Side::Customer(id), ClientMessage::Leave { session }) => {
                 check_own(*id, session)?;
                 hub.customer_leaves(*id, conn);
@@ -226,20 +288,30 @@ impl Connection {
             }
 
             // --- consoles ---
-            (Side::Console(t), ClientMessage::Start { session }) => hub.start(&t.username, &self.outbox, session),
-            (Side::Console(t), ClientMessage::Signal { session, data }) => {
-                hub.relay_from_console(&t.username, conn, need_session(session)?, data)
-            }
-            (Side::Console(t), ClientMessage::ConsentRequest { session, scope }) => {
-                hub.request_consent(&t.username, conn, session, scope)
-            }
-            (Side::Console(t), ClientMessage::Leave { session }) => {
-                hub.technician_leaves(&t.username, conn, need_session(session)?)
-            }
-            (Side::Console(_), ClientMessage::Join { .. }) => Err(Refusal::new(ErrorCode::OutOfOrder)
-                .saying("This connection is signed in as a technician; customers join from the customer page.")),
-            (Side::Console(_), ClientMessage::ConsentAnswer { .. } | ClientMessage::ShareStopped { .. }) => {
-                Err(Refusal::new(ErrorCode::OutOfOrder).saying("Only the customer can answer or stop sharing."))
+            (Side::Console(t), msg) => {
+                let t = t.clone();
+                if self.touched.elapsed() >= TOUCH_EVERY {
+                    self.touched = Instant::now();
+                    hub.touch_login(&t.login);
+                }
+                match msg {
+                    ClientMessage::Start { session } => hub.start(&t.username, &self.outbox, session).await,
+                    ClientMessage::Signal { session, data } => {
+                        hub.relay_from_console(&t.username, conn, need_session(session)?, data)
+                    }
+                    ClientMessage::ConsentRequest { session, scope } => {
+                        hub.request_consent(&t.username, conn, session, scope).await
+                    }
+                    ClientMessage::Leave { session } => {
+                        hub.technician_leaves(&t.username, conn, need_session(session)?)
+                    }
+                    ClientMessage::Join { .. } => Err(Refusal::new(ErrorCode::OutOfOrder).saying(
+                        "This connection is signed in as a technician; customers join from the customer page.",
+                    )),
+                    ClientMessage::ConsentAnswer { .. } | ClientMessage::ShareStopped { .. } => {
+                        Err(Refusal::new(ErrorCode::OutOfOrder).saying("Only the customer can answer or stop sharing."))
+                    }
+                }
             }
 
             // --- nobody yet ---
@@ -293,5 +365,14 @@ mod tests {
             need_session(None).unwrap_err().code,
             ErrorCode::MalformedMessage
         );
+    }
+
+    #[test]
+    fn a_frame_limiter_allows_its_burst() {
+        let limiter = frame_limiter();
+        for _ in 0..FRAME_BURST {
+            assert!(limiter.check().is_ok());
+        }
+        assert!(limiter.check().is_err());
     }
 }

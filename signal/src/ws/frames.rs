@@ -34,12 +34,29 @@ fn explain(text: &str, err: &serde_json::Error) -> Refusal {
     };
     if !KNOWN_TYPES.contains(&kind) {
         return Refusal::new(ErrorCode::UnknownType).saying(format!(
-            "The message type {kind:?} is not known to this server."
+            "The message type {:?} is not known to this server.",
+            prefix(kind, ECHO_CHARS)
         ));
     }
+    // serde's text can quote the offending value, which the client chose.
+    let why = err.to_string();
     Refusal::new(ErrorCode::MalformedMessage).saying(format!(
-        "The {kind:?} message has missing or wrong fields: {err}"
+        "The {kind:?} message has missing or wrong fields: {}",
+        prefix(&why, 3 * ECHO_CHARS)
     ))
+}
+
+/// How much of what a client sent an error may quote back: enough to
+/// recognise it, never enough to make the reply a copy of the request
+/// (a client that sends 60 KB and never reads would otherwise double the
+/// memory it costs).
+const ECHO_CHARS: usize = 40;
+
+fn prefix(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -54,6 +71,7 @@ mod tests {
             ClientMessage::Join {
                 pin: String::new(),
                 name: String::new(),
+                key: None,
             },
             ClientMessage::Start {
                 session: SessionId(1),
@@ -100,5 +118,16 @@ mod tests {
         let missing = parse(r#"{"type":"join","pin":"123456"}"#).unwrap_err();
         assert_eq!(missing.code, ErrorCode::MalformedMessage);
         assert!(missing.message.unwrap().contains("name"));
+    }
+
+    #[test]
+    fn errors_quote_only_a_short_prefix() {
+        let long = format!(r#"{{"type":"{}"}}"#, "x".repeat(60_000));
+        let refusal = parse(&long).unwrap_err();
+        assert_eq!(refusal.code, ErrorCode::UnknownType);
+        assert!(refusal.message.unwrap().len() < 200);
+        let wrong = format!(r#"{{"type":"join","pin":1,"name":"{}"}}"#, "y".repeat(60_000));
+        let refusal = parse(&wrong).unwrap_err();
+        assert!(refusal.message.unwrap().len() < 300);
     }
 }

@@ -1,25 +1,57 @@
 //! The WebSocket endpoint `/ws`.
 //!
+//! - `upgrade`: the handshake, with buffers sized for many idle sockets.
 //! - `frames`: reading a text frame into a `ClientMessage`, with a precise
 //!   error for everything that is not one.
-//! - `connection`: one socket's life: heartbeats, limits, dispatch to the hub.
+//! - `connection`: one socket's life: heartbeats, limits, the join
+//!   deadline, dispatch to the hub.
+//! - `writer`: the socket's writing half, in its own task.
 
 mod connection;
 mod frames;
+mod upgrade;
+mod writer;
 
 use std::net::IpAddr;
 
+use protocol::ErrorCode;
 use protocol::limits::MAX_FRAME_BYTES;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use warp::reply::Response;
-use warp::{Filter, Rejection, Reply};
+use warp::{Filter, Rejection};
 
+use crate::capacity::Full;
+use crate::client_addr::AddrKey;
 use crate::http::auth::{self, Technician};
 use crate::http::{ApiRejection, Context};
+use crate::hub::Refusal;
 
 /// Frames above our own limit are still read (up to this size) so the
 /// client can be told why it is being disconnected; beyond it the
-/// WebSocket library drops the connection by itself.
-const HARD_FRAME_LIMIT: usize = 16 * MAX_FRAME_BYTES;
+/// WebSocket library refuses the frame and the socket is closed with 1009.
+const HARD_FRAME_LIMIT: usize = 2 * MAX_FRAME_BYTES;
+
+/// Bytes read from the network at a time. Signalling frames are a few KiB,
+/// and the buffer is allocated for every open socket, idle or not: the
+/// library's default (128 KiB) was nearly all of an idle socket's cost.
+const READ_BUFFER: usize = 4 * 1024;
+
+/// Unsent bytes tungstenite may hold beyond what the kernel took; with
+/// the per-socket queue cap this bounds what a non-reading client costs.
+const MAX_WRITE_BUFFER: usize = 256 * 1024;
+
+/// How long a refused client should wait before trying again.
+const BUSY_RETRY_SECS: u64 = 30;
+
+fn socket_config() -> WebSocketConfig {
+    WebSocketConfig::default()
+        .read_buffer_size(READ_BUFFER)
+        // Frames are written as they come; `writer` flushes once per batch.
+        .write_buffer_size(0)
+        .max_write_buffer_size(MAX_WRITE_BUFFER + HARD_FRAME_LIMIT)
+        .max_message_size(Some(HARD_FRAME_LIMIT))
+        .max_frame_size(Some(HARD_FRAME_LIMIT))
+}
 
 /// `GET /ws` (upgrade). A valid login cookie makes it a console socket;
 /// otherwise it is a customer socket until it joins.
@@ -34,29 +66,44 @@ pub fn route(ctx: Context) -> impl Filter<Extract = (Response,), Error = Rejecti
         .and(crate::http::client_ip(ctx.clone()))
         .and(warp::cookie::optional::<String>(auth::COOKIE))
         .and(ctx_filter)
-        .and(warp::ws())
+        .and(upgrade::handshake())
         .and_then(
             |origin: Option<String>,
              ip: IpAddr,
              token: Option<String>,
              ctx: Context,
-             ws: warp::ws::Ws| async move {
+             handshake: upgrade::Handshake| async move {
                 if let Some(origin) = &origin
                     && !ctx.origin_allowed(origin)
                 {
                     tracing::info!(origin, "refused a WebSocket from a foreign origin");
                     return Err(warp::reject::custom(ApiRejection::new(
-                        protocol::ErrorCode::ForbiddenOrigin,
+                        ErrorCode::ForbiddenOrigin,
                     )));
                 }
+                let permit = match ctx.sockets().admit(Some(AddrKey::of(ip))) {
+                    Ok(permit) => permit,
+                    Err(full) => {
+                        ctx.hub.metrics().connection_refused(full, "websocket");
+                        tracing::info!(%ip, ?full, "refused a WebSocket: at capacity");
+                        return Err(crate::http::reject(refusal_for(full)));
+                    }
+                };
                 let technician: Option<Technician> =
-                    auth::technician_from_token(&ctx, token.as_deref());
+                    auth::technician_from_token(&ctx, token.as_deref()).await;
                 let hub = ctx.hub.clone();
-                Ok(ws
-                    .max_message_size(HARD_FRAME_LIMIT)
-                    .max_frame_size(HARD_FRAME_LIMIT)
-                    .on_upgrade(move |socket| connection::run(socket, hub, ip, technician))
-                    .into_response())
+                Ok(handshake.accept(socket_config(), move |socket| {
+                    connection::run(socket, hub, ip, technician, permit)
+                }))
             },
         )
+}
+
+fn refusal_for(full: Full) -> Refusal {
+    match full {
+        Full::Server => Refusal::new(ErrorCode::ServerBusy)
+            .saying("The server has as many connections as it can take. Please try again in a minute.")
+            .with_retry_after(BUSY_RETRY_SECS),
+        Full::Address => Refusal::new(ErrorCode::TooManyConnections).with_retry_after(BUSY_RETRY_SECS),
+    }
 }
