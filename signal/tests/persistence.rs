@@ -40,13 +40,8 @@ async fn restart_keeps_pins_reports_and_logins() {
     assert_eq!(late.next_error().await["code"], "pin_used");
     let mut console = server.console("tess").await;
     let (_bob, bob_id) = server.joined_customer(&kept_pin, "Bob").await;
-    let queue = console.next_of("queue").await;
-    let queue = if queue["sessions"].as_array().unwrap().is_empty() {
-        console.next_of("queue").await
-    } else {
-        queue
-    };
-    assert_eq!(queue["sessions"][0]["id"], bob_id);
-    assert_eq!(queue["sessions"][0]["notes"], "call back");
+    let update = console.next_of("queue_update").await;
+    assert_eq!(update["session"]["id"], bob_id);
+    assert_eq!(update["session"]["notes"], "call back");
     assert!(bob_id > id, "session ids are not reused");
 }

@@ -18,10 +18,10 @@ async fn happy_path_from_pin_to_report() {
         .await;
     let pin = issued["pin"].as_str().unwrap().to_owned();
     assert_eq!(pin.len(), 6);
-    assert_eq!(
-        issued["link"],
-        format!("http://{}/?code={pin}", server.addr)
-    );
+    let link = issued["link"].as_str().unwrap();
+    let prefix = format!("http://{}/?code={pin}&key=", server.addr);
+    assert!(link.starts_with(&prefix), "{link}");
+    assert_eq!(link.len(), prefix.len() + 32, "a 128-bit link key");
     assert!(issued["expires_at"].as_str().unwrap().ends_with('Z'));
 
     // The customer joins and waits.
@@ -36,8 +36,8 @@ async fn happy_path_from_pin_to_report() {
     let id = joined["session"].as_i64().unwrap();
 
     // The console's queue shows Ann waiting, with the PIN's notes.
-    let queue = console.next_of("queue").await;
-    let entry = &queue["sessions"][0];
+    let update = console.next_of("queue_update").await;
+    let entry = &update["session"];
     assert_eq!(entry["id"], id);
     assert_eq!(entry["customer"], "Ann");
     assert_eq!(entry["status"], "waiting");
@@ -53,7 +53,7 @@ async fn happy_path_from_pin_to_report() {
     assert_eq!(started["ice_servers"], json!([]));
     assert_eq!(console.next_of("started").await["session"], id);
     assert_eq!(
-        console.next_of("queue").await["sessions"][0]["status"],
+        console.next_of("queue_update").await["session"]["status"],
         "active"
     );
 
@@ -112,7 +112,10 @@ async fn happy_path_from_pin_to_report() {
         ended,
         json!({"type": "ended", "session": id, "reason": "customer_left"})
     );
-    assert_eq!(console.next_of("queue").await["sessions"], json!([]));
+    assert_eq!(
+        console.next_of("queue_remove").await,
+        json!({"type": "queue_remove", "session": id})
+    );
 
     // The report has it all.
     let reports = server.reports(&tess).await;
@@ -260,10 +263,10 @@ async fn heartbeats_drop_dead_sockets() {
 
     // A customer that joins and then never reads again never answers pings.
     let (customer, id) = server.joined_customer(&pin, "Silent").await;
-    assert_eq!(console.next_of("queue").await["sessions"][0]["id"], id);
+    assert_eq!(console.next_of("queue_update").await["session"]["id"], id);
     // The console keeps reading (and so answering pings) and sees the
     // waiting customer leave its queue.
-    assert_eq!(console.next_of("queue").await["sessions"], json!([]));
+    assert_eq!(console.next_of("queue_remove").await["session"], id);
     drop(customer);
     let metrics = eventually("the socket gauge to drop", || async {
         let text = server.metrics(&tess).await;
@@ -301,13 +304,8 @@ async fn pin_card_notes_follow_the_pin_into_its_session() {
     );
 
     let (_ann, id) = server.joined_customer(&pin, "Ann").await;
-    let queue = console.next_of("queue").await;
-    let queue = if queue["sessions"].as_array().unwrap().is_empty() {
-        console.next_of("queue").await
-    } else {
-        queue
-    };
-    assert_eq!(queue["sessions"][0]["notes"], "vpn drops");
+    let update = console.next_of("queue_update").await;
+    assert_eq!(update["session"]["notes"], "vpn drops");
 
     // Typed after the customer joined: the session's notes.
     let saved: serde_json::Value = patch(&tess, &pin, "vpn drops; new router")
@@ -318,7 +316,7 @@ async fn pin_card_notes_follow_the_pin_into_its_session() {
         .unwrap();
     assert_eq!(saved["session"], id);
     assert_eq!(
-        console.next_of("queue").await["sessions"][0]["notes"],
+        console.next_of("queue_update").await["session"]["notes"],
         "vpn drops; new router"
     );
     assert_eq!(
