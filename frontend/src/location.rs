@@ -1,5 +1,5 @@
 //! What the app reads from the page's own address: where the signalling
-//! socket is, which page to show, and the PIN a link carries.
+//! socket is, which page to show, and the PIN and link key a link carries.
 
 /// The page a path shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +44,20 @@ pub fn code_from_query(search: &str) -> Option<String> {
         .filter(|value| !value.trim().is_empty())
 }
 
+/// The secret half of a customer link, `&key=…`: 32 hex digits. With it
+/// the server lets the customer in even while strangers are guessing PINs.
+/// Anything else is ignored (the PIN alone still works).
+pub fn key_from_query(search: &str) -> Option<String> {
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| *key == "key")
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| (16..=64).contains(&value.len()))
+        .filter(|value| value.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +92,17 @@ mod tests {
         );
         assert_eq!(code_from_query("?code="), None);
         assert_eq!(code_from_query(""), None);
+    }
+
+    #[test]
+    fn link_key() {
+        let key = "0123456789abcdef0123456789abcdef";
+        assert_eq!(
+            key_from_query(&format!("?code=123456&key={key}")).as_deref(),
+            Some(key)
+        );
+        assert_eq!(key_from_query("?code=123456"), None);
+        assert_eq!(key_from_query("?key=<script>"), None);
+        assert_eq!(key_from_query("?key=abc"), None);
     }
 }

@@ -97,7 +97,11 @@ pub struct ServeArgs {
     pub max_connections: Option<usize>,
     /// Most connections, and most WebSockets, one address may have open
     /// (IPv6: per /64). Proxies named by --trusted-proxy are not counted.
-    #[arg(long, env = "LIFELINE_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 128)]
+    #[arg(
+        long,
+        env = "LIFELINE_MAX_CONNECTIONS_PER_ADDRESS",
+        default_value_t = 128
+    )]
     pub max_connections_per_address: usize,
     /// Close a customer socket that has not joined a session within this time.
     #[arg(long, env = "LIFELINE_JOIN_TIMEOUT", default_value = "2m", value_parser = humantime::parse_duration)]

@@ -56,6 +56,8 @@ pub struct Config {
     pub request_head_timeout: Duration,
     /// Source of "now" for everything that expires.
     pub clock: Clock,
+    /// Lets tests make database commits fail, as a full disk would.
+    pub store_faults: crate::store::FaultSwitch,
 }
 
 /// PEM files for TLS.
@@ -96,6 +98,7 @@ impl Config {
             join_timeout: Duration::from_secs(120),
             request_head_timeout: Duration::from_secs(30),
             clock: Clock::system(),
+            store_faults: crate::store::FaultSwitch::default(),
         }
     }
 }

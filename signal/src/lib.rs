@@ -75,7 +75,7 @@ pub async fn run(
     config.public_url = Some(public_url.clone());
     let origins = allowed_origins(&public_url, &config.extra_origins, local);
 
-    let store = store::Store::open(&config.data_dir)?;
+    let store = store::Store::open(&config.data_dir)?.with_faults(config.store_faults.clone());
     if store.technician_count()? == 0 {
         tracing::warn!(
             "No technician account yet. Create one with: signal user add NAME --password-stdin --data {}",
@@ -128,7 +128,14 @@ pub async fn run(
             refused: Arc::new(move |full| metrics_hub.metrics().connection_refused(full, "tcp")),
         }
     };
-    serve::serve(listener, tls, admission, http::routes(ctx.clone()), stopping).await;
+    serve::serve(
+        listener,
+        tls,
+        admission,
+        http::routes(ctx.clone()),
+        stopping,
+    )
+    .await;
     ticker.abort();
     ctx.stop();
     Ok(())

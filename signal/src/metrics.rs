@@ -143,11 +143,7 @@ impl Metrics {
             "Sign-ins refused because too many were waiting to be checked",
             m.login_busy.clone(),
         );
-        registry.register(
-            "connections",
-            "Open TCP connections",
-            m.connections.clone(),
-        );
+        registry.register("connections", "Open TCP connections", m.connections.clone());
         registry.register(
             "connection_cap",
             "Most TCP connections the server admits",

@@ -175,7 +175,9 @@ mod tests {
             Ok(true)
         );
         assert_eq!(
-            verifier.verify("wrong".into(), Some(h), Lane::Suspect).await,
+            verifier
+                .verify("wrong".into(), Some(h), Lane::Suspect)
+                .await,
             Ok(false)
         );
         assert_eq!(

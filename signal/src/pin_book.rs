@@ -119,7 +119,8 @@ impl PinBook {
 
     /// Puts a saved [`Issued`] into the book.
     pub fn apply_issue(&mut self, issued: &Issued) {
-        self.pins.insert(issued.record.digest, issued.record.clone());
+        self.pins
+            .insert(issued.record.digest, issued.record.clone());
         if let Some(old) = &issued.superseded
             && let Some(r) = self.pins.get_mut(old)
         {
@@ -130,15 +131,19 @@ impl PinBook {
     /// True when `key` is the link key of the PIN `digest`, whatever state
     /// the PIN is in. 128 random bits: checking costs no guessing budget.
     pub fn link_matches(&self, digest: &PinDigest, key: &str) -> bool {
-        self.pins.get(digest).is_some_and(|r| {
-            !r.link_key_hash.is_empty() && r.link_key_hash == link_key_hash(key)
-        })
+        self.pins
+            .get(digest)
+            .is_some_and(|r| !r.link_key_hash.is_empty() && r.link_key_hash == link_key_hash(key))
     }
 
     /// A customer typed a PIN: on success the PIN is marked used (undo with
     /// [`PinBook::unclaim`] if saving that fails) and its record returned;
     /// otherwise the code says exactly why not.
-    pub fn claim(&mut self, digest: &PinDigest, now: OffsetDateTime) -> Result<PinRecord, ErrorCode> {
+    pub fn claim(
+        &mut self,
+        digest: &PinDigest,
+        now: OffsetDateTime,
+    ) -> Result<PinRecord, ErrorCode> {
         let live = match self.pins.get(digest) {
             None => return Err(ErrorCode::PinUnknown),
             Some(r) => match r.state {

@@ -15,12 +15,12 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use hyper::server::conn::http1;
 use hyper::upgrade::OnUpgrade;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto::Builder;
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::ServerConfig;
 use tokio_rustls::rustls::pki_types::pem::PemObject;
@@ -29,7 +29,7 @@ use warp::Filter;
 use warp::http::Request;
 use warp::reply::Response;
 
-use crate::capacity::{Capacity, Full};
+use crate::capacity::{Capacity, Full, Permit};
 use crate::client_addr::AddrKey;
 use crate::config::TlsFiles;
 
@@ -121,7 +121,11 @@ pub async fn serve<F>(
 ) where
     F: Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync + 'static,
 {
-    let graceful = GracefulShutdown::new();
+    // Tells open connections to finish their request and close.
+    let (stop, stopping) = watch::channel(false);
+    // Every connection task holds a clone; when all are gone, the
+    // receiver sees the channel close: that is "drained".
+    let (open, mut drained) = mpsc::channel::<()>(1);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let (tcp, peer) = tokio::select! {
@@ -138,7 +142,7 @@ pub async fn serve<F>(
         };
         let counted = (!(admission.is_proxy)(peer.ip())).then(|| AddrKey::of(peer.ip()));
         let permit = match admission.connections.admit(counted) {
-            Ok(permit) => permit,
+            Ok(permit) => Arc::new(permit),
             Err(full) => {
                 // Closing at once (rather than leaving it in the backlog)
                 // tells the client, and keeps the file for someone else.
@@ -152,27 +156,15 @@ pub async fn serve<F>(
         let service = TowerToHyperService::new(WithPeer {
             inner: warp::service(filter.clone()),
             peer: PeerAddr(peer),
+            permit: ConnectionPermit(permit),
         });
-        let watcher = graceful.watcher();
         let tls = tls.clone();
         let head_timeout = admission.request_head_timeout;
+        let (stopping, open) = (stopping.clone(), open.clone());
         tokio::spawn(async move {
-            // Held for as long as the connection (and any WebSocket it
-            // became) lives.
-            let _permit = permit;
-            // HTTP/1.1 only: browsers upgrade it to WebSockets, and skipping
-            // version sniffing means the head timeout runs from the first
-            // moment (the sniffing read had no timeout of its own).
-            let mut builder = Builder::new(TokioExecutor::new()).http1_only();
-            builder
-                .http1()
-                .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(head_timeout);
+            let _open = open;
             let result = match tls {
-                None => {
-                    let conn = builder.serve_connection_with_upgrades(TokioIo::new(tcp), service);
-                    watcher.watch(conn.into_owned()).await
-                }
+                None => serve_http1(TokioIo::new(tcp), service, head_timeout, stopping).await,
                 Some(acceptor) => {
                     let stream =
                         match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(tcp))
@@ -185,9 +177,7 @@ pub async fn serve<F>(
                             }
                             Err(_) => return,
                         };
-                    let conn =
-                        builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
-                    watcher.watch(conn.into_owned()).await
+                    serve_http1(TokioIo::new(stream), service, head_timeout, stopping).await
                 }
             };
             if let Err(e) = result {
@@ -196,14 +186,55 @@ pub async fn serve<F>(
         });
     }
     drop(listener);
-    let _ = tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await;
+    let _ = stop.send(true);
+    drop(open);
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, drained.recv()).await;
 }
 
-/// Puts the peer address into each request's extensions.
+/// One HTTP/1.1 connection, upgrades allowed, until it ends or the server
+/// stops. HTTP/1.1 only: browsers upgrade it to WebSockets, and hyper's
+/// own HTTP/1 server starts the request-head timeout from the first moment
+/// (hyper-util's version sniffing read had no timeout of its own, so a
+/// client that sent nothing stayed connected forever).
+async fn serve_http1<I, S>(
+    io: I,
+    service: S,
+    head_timeout: Duration,
+    mut stopping: watch::Receiver<bool>,
+) -> Result<(), hyper::Error>
+where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+    S: hyper::service::HttpService<hyper::body::Incoming> + Send + 'static,
+    S::Future: Send + 'static,
+    S::ResBody: 'static,
+    <S::ResBody as hyper::body::Body>::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(head_timeout);
+    let conn = builder.serve_connection(io, service).with_upgrades();
+    let mut conn = std::pin::pin!(conn);
+    tokio::select! {
+        result = conn.as_mut() => return result,
+        _ = stopping.wait_for(|stop| *stop) => {}
+    }
+    conn.as_mut().graceful_shutdown();
+    conn.await
+}
+
+/// The connection's place under the caps, shared by the requests on it and
+/// by the WebSocket it may become, so it is freed only when all are done.
+#[derive(Clone)]
+pub struct ConnectionPermit(pub Arc<Permit>);
+
+/// Puts the peer address (and, for upgrades, the upgrade handle and the
+/// connection's permit) into each request's extensions.
 #[derive(Clone)]
 struct WithPeer<S> {
     inner: S,
     peer: PeerAddr,
+    permit: ConnectionPermit,
 }
 
 impl<S, B> tower_service::Service<Request<B>> for WithPeer<S>
@@ -224,6 +255,7 @@ where
             let upgrade = hyper::upgrade::on(&mut req);
             req.extensions_mut()
                 .insert(UpgradeSlot(Arc::new(std::sync::Mutex::new(Some(upgrade)))));
+            req.extensions_mut().insert(self.permit.clone());
         }
         self.inner.call(req)
     }

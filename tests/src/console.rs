@@ -145,6 +145,24 @@ fn route(
             waiting.send_replace(now);
             return;
         }
+        ServerMessage::QueueUpdate { session } => {
+            let (id, is_waiting) = (session.id, session.status == SessionStatus::Waiting);
+            waiting.send_modify(|set| {
+                if is_waiting {
+                    set.insert(id);
+                } else {
+                    set.remove(&id);
+                }
+            });
+            return;
+        }
+        ServerMessage::QueueRemove { session } => {
+            let id = *session;
+            waiting.send_modify(|set| {
+                set.remove(&id);
+            });
+            return;
+        }
         ServerMessage::Started { session, .. }
         | ServerMessage::Signal { session, .. }
         | ServerMessage::Consent { session, .. }

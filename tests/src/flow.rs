@@ -36,7 +36,7 @@ pub async fn make_pin(stage: &Stage) -> Result<(String, String)> {
         .attr("href")
         .await?
         .ok_or("the PIN link has no href")?;
-    if !link.ends_with(&format!("/?code={pin}")) {
+    if !link.contains(&format!("/?code={pin}&key=")) {
         return Err(format!("the link {link} does not carry the PIN {pin}").into());
     }
     Ok((pin, link))

@@ -46,6 +46,7 @@ pub async fn run_session(
         .send(&ClientMessage::Join {
             pin: issued.pin.as_str().to_owned(),
             name: customer_name.to_owned(),
+            key: None,
         })
         .await?;
     let id = customer

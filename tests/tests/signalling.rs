@@ -100,6 +100,7 @@ async fn a_wrong_pin_is_refused_with_its_own_code() {
             .send(&ClientMessage::Join {
                 pin: pin.into(),
                 name: "Ann".into(),
+                key: None,
             })
             .await
             .unwrap();
@@ -113,6 +114,7 @@ async fn a_wrong_pin_is_refused_with_its_own_code() {
         .send(&ClientMessage::Join {
             pin: issued.pin.as_str().into(),
             name: "Ann".into(),
+            key: None,
         })
         .await
         .unwrap();

@@ -55,6 +55,8 @@ pub(super) const TEXTS: Texts = Texts {
     err_pin_superseded: "That PIN was replaced by a newer one. Please use the latest PIN your technician gave you.",
     err_rate_limited: "Too many attempts. Please wait a moment and try again.",
     err_rate_limited_secs: "Too many attempts. Please wait {secs} seconds and try again.",
+    err_server_busy: "The server is very busy right now. Please try again in a minute.",
+    err_too_many_connections: "Too many Lifeline windows are open from your network. Please close some and try again.",
     err_name_required: "Please enter your name so the technician knows who you are.",
     err_too_long: "That is too long. Please shorten it.",
     err_server_unreachable: "Cannot reach the Lifeline server. Please check your internet connection and try again.",

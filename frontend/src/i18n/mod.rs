@@ -160,6 +160,10 @@ pub struct Texts {
     pub err_rate_limited: &'static str,
     /// `{secs}`: seconds to wait.
     pub err_rate_limited_secs: &'static str,
+    /// The server is at a capacity limit.
+    pub err_server_busy: &'static str,
+    /// Too many connections from the customer's network.
+    pub err_too_many_connections: &'static str,
     pub err_name_required: &'static str,
     pub err_too_long: &'static str,
     pub err_server_unreachable: &'static str,
@@ -315,6 +319,9 @@ impl Texts {
             ErrorCode::InvalidCredentials => self.err_invalid_credentials,
             ErrorCode::NotSignedIn => self.err_not_signed_in,
             ErrorCode::ForbiddenOrigin => self.err_forbidden_origin,
+            ErrorCode::ServerBusy => self.err_server_busy,
+            ErrorCode::TooManyConnections => self.err_too_many_connections,
+            ErrorCode::SignedOut => self.err_not_signed_in,
             _ => self.err_generic,
         };
         s.to_owned()

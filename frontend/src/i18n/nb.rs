@@ -54,6 +54,8 @@ pub(super) const TEXTS: Texts = Texts {
     err_pin_superseded: "Den PIN-koden er erstattet av en nyere. Bruk den siste PIN-koden teknikeren ga deg.",
     err_rate_limited: "For mange forsøk. Vent litt og prøv igjen.",
     err_rate_limited_secs: "For mange forsøk. Vent {secs} sekunder og prøv igjen.",
+    err_server_busy: "Serveren er svært opptatt akkurat nå. Prøv igjen om et minutt.",
+    err_too_many_connections: "For mange Lifeline-vinduer er åpne fra nettverket ditt. Lukk noen og prøv igjen.",
     err_name_required: "Skriv inn navnet ditt, så teknikeren vet hvem du er.",
     err_too_long: "Det er for langt. Gjør det kortere.",
     err_server_unreachable: "Får ikke kontakt med Lifeline-serveren. Sjekk internettforbindelsen og prøv igjen.",

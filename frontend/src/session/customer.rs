@@ -82,6 +82,7 @@ impl CustomerSession {
                 self.inner.send(&ClientMessage::Join {
                     pin: pin.trim().to_owned(),
                     name,
+                    key: crate::location::key_from_query(&browser::query()),
                 });
             }
         }

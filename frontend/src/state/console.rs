@@ -620,6 +620,26 @@ impl ConsoleState {
                 };
             }
             ServerMessage::Queue { sessions } => self.on_queue(sessions),
+            ServerMessage::QueueUpdate { session } => {
+                let mut sessions = self.queue.clone();
+                match sessions.iter_mut().find(|e| e.id == session.id) {
+                    Some(entry) => *entry = session,
+                    None => {
+                        sessions.push(session);
+                        sessions.sort_by_key(|e| e.id);
+                    }
+                }
+                self.on_queue(sessions);
+            }
+            ServerMessage::QueueRemove { session } => {
+                let sessions = self
+                    .queue
+                    .iter()
+                    .filter(|e| e.id != session)
+                    .cloned()
+                    .collect();
+                self.on_queue(sessions);
+            }
             ServerMessage::Started {
                 session, customer, ..
             } => {

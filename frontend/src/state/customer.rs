@@ -348,6 +348,8 @@ impl CustomerState {
             }
             ServerMessage::Welcome { .. }
             | ServerMessage::Queue { .. }
+            | ServerMessage::QueueUpdate { .. }
+            | ServerMessage::QueueRemove { .. }
             | ServerMessage::Signal { .. } => {}
         }
     }

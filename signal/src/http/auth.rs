@@ -95,11 +95,17 @@ pub async fn login(ctx: Context, ip: IpAddr, body: LoginRequest) -> Result<Respo
         Lane::Clean
     };
     if let Err(retry) = by_addr.charge(&addr) {
-        return Err(reject(Refusal::retry_after(ErrorCode::RateLimited, retry.secs())));
+        return Err(reject(Refusal::retry_after(
+            ErrorCode::RateLimited,
+            retry.secs(),
+        )));
     }
     if let Err(retry) = by_user.charge(&user) {
         by_addr.refund(&addr);
-        return Err(reject(Refusal::retry_after(ErrorCode::RateLimited, retry.secs())));
+        return Err(reject(Refusal::retry_after(
+            ErrorCode::RateLimited,
+            retry.secs(),
+        )));
     }
     let refund = || {
         by_addr.refund(&addr);
@@ -118,7 +124,11 @@ pub async fn login(ctx: Context, ip: IpAddr, body: LoginRequest) -> Result<Respo
             return Err(reject(Refusal::from(e)));
         }
     };
-    let verdict = ctx.inner.passwords.verify(body.password, stored, lane).await;
+    let verdict = ctx
+        .inner
+        .passwords
+        .verify(body.password, stored, lane)
+        .await;
     let ok = match verdict {
         Ok(ok) => ok,
         Err(Busy) => {

@@ -134,7 +134,12 @@ impl Hub {
         let sharing = session.sharing.clone();
         self.shared.db.spawn(move |store| {
             for scope in sharing {
-                store.add_consent_event(id, now, scope, protocol::api::ConsentEventKind::Stopped)?;
+                store.add_consent_event(
+                    id,
+                    now,
+                    scope,
+                    protocol::api::ConsentEventKind::Stopped,
+                )?;
             }
             store.mark_ended(id, now, reason)
         });

@@ -143,12 +143,10 @@ impl Outbox {
     }
 
     pub fn close_because(&self, cause: CloseCause) {
-        let _ = self.shared.cause.compare_exchange(
-            0,
-            cause as u8,
-            Ordering::AcqRel,
-            Ordering::Acquire,
-        );
+        let _ =
+            self.shared
+                .cause
+                .compare_exchange(0, cause as u8, Ordering::AcqRel, Ordering::Acquire);
         self.shared.kick.notify_one();
     }
 

@@ -20,8 +20,11 @@ impl Hub {
             .db
             .call(move |store| {
                 let logins = store.valid_logins(now, idle)?;
-                let technicians: HashSet<String> =
-                    store.technicians()?.into_iter().map(|t| t.username).collect();
+                let technicians: HashSet<String> = store
+                    .technicians()?
+                    .into_iter()
+                    .map(|t| t.username)
+                    .collect();
                 Ok((logins, technicians))
             })
             .await;
@@ -48,7 +51,11 @@ impl Hub {
                     continue;
                 }
                 let expired = state.pins.expire_technician(&technician, now);
-                tracing::info!(technician, expired, "account removed: its live PINs expired");
+                tracing::info!(
+                    technician,
+                    expired,
+                    "account removed: its live PINs expired"
+                );
                 let who = technician.clone();
                 self.shared
                     .db

@@ -5,7 +5,7 @@
 use rusqlite::{OptionalExtension, params};
 use time::OffsetDateTime;
 
-use super::{exec_on, query_row_on, Result, Store, to_unix};
+use super::{Result, Store, exec_on, query_row_on, to_unix};
 
 /// A valid login.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +25,8 @@ impl Store {
         username: &str,
         now: OffsetDateTime,
     ) -> Result<()> {
-        exec_on(&self.conn(), 
+        exec_on(
+            &self.conn(),
             "INSERT INTO logins (token_hash, username, created_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)",
             params![token_hash, username, to_unix(now)],
         )?;
@@ -53,14 +54,16 @@ impl Store {
         };
         let now = to_unix(now);
         if now - last_seen > idle_secs {
-            exec_on(&conn, 
+            exec_on(
+                &conn,
                 "DELETE FROM logins WHERE token_hash = ?1",
                 params![token_hash],
             )?;
             return Ok(None);
         }
         if now - last_seen >= TOUCH_EVERY_SECS {
-            exec_on(&conn, 
+            exec_on(
+                &conn,
                 "UPDATE logins SET last_seen_at = ?2 WHERE token_hash = ?1",
                 params![token_hash, now],
             )?;
@@ -97,7 +100,8 @@ impl Store {
     }
 
     pub fn delete_login(&self, token_hash: &str) -> Result<()> {
-        exec_on(&self.conn(), 
+        exec_on(
+            &self.conn(),
             "DELETE FROM logins WHERE token_hash = ?1",
             params![token_hash],
         )?;
@@ -106,7 +110,8 @@ impl Store {
 
     /// Forgets every login idle for longer than `idle_secs`.
     pub fn purge_idle_logins(&self, now: OffsetDateTime, idle_secs: i64) -> Result<usize> {
-        Ok(exec_on(&self.conn(), 
+        Ok(exec_on(
+            &self.conn(),
             "DELETE FROM logins WHERE last_seen_at < ?1",
             params![to_unix(now) - idle_secs],
         )?)

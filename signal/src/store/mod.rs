@@ -143,9 +143,11 @@ impl Store {
         &self.secret
     }
 
-    /// The switch tests use to make commits fail.
-    pub fn faults(&self) -> &FaultSwitch {
-        &self.faults
+    /// Uses `faults` (shared with whoever holds it) to decide whether
+    /// commits fail; tests use it to simulate a full disk.
+    pub fn with_faults(mut self, faults: FaultSwitch) -> Self {
+        self.faults = faults;
+        self
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -159,7 +161,9 @@ impl Store {
         self.conn().execute_batch("BEGIN IMMEDIATE")?;
         let outcome = work(&Transaction(self)).and_then(|()| {
             if self.faults.failing() {
-                return Err(StoreError::Commit("database or disk is full (injected)".into()));
+                return Err(StoreError::Commit(
+                    "database or disk is full (injected)".into(),
+                ));
             }
             Ok(self.conn().execute_batch("COMMIT")?)
         });

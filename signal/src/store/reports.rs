@@ -7,7 +7,7 @@ use protocol::ws::{ConsentScope, EndReason, SessionStatus};
 use rusqlite::{OptionalExtension, Row, params};
 use time::OffsetDateTime;
 
-use super::{exec_on, query_row_on, Result, Store, from_unix, to_unix};
+use super::{Result, Store, exec_on, from_unix, query_row_on, to_unix};
 
 /// What is known when a customer joins.
 #[derive(Debug, Clone)]
@@ -98,7 +98,8 @@ impl Store {
     }
 
     pub fn mark_started(&self, id: SessionId, at: OffsetDateTime) -> Result<()> {
-        exec_on(&self.conn(), 
+        exec_on(
+            &self.conn(),
             "UPDATE sessions SET started_at = ?2 WHERE id = ?1",
             params![id.0, to_unix(at)],
         )?;
@@ -106,7 +107,8 @@ impl Store {
     }
 
     pub fn mark_ended(&self, id: SessionId, at: OffsetDateTime, reason: EndReason) -> Result<()> {
-        exec_on(&self.conn(), 
+        exec_on(
+            &self.conn(),
             "UPDATE sessions SET ended_at = ?2, end_reason = ?3 WHERE id = ?1 AND ended_at IS NULL",
             params![id.0, to_unix(at), reason.as_str()],
         )?;
@@ -115,7 +117,8 @@ impl Store {
 
     /// Closes every report still open, e.g. after a crash or at shutdown.
     pub fn end_open_reports(&self, at: OffsetDateTime, reason: EndReason) -> Result<usize> {
-        Ok(exec_on(&self.conn(), 
+        Ok(exec_on(
+            &self.conn(),
             "UPDATE sessions SET ended_at = ?1, end_reason = ?2 WHERE ended_at IS NULL",
             params![to_unix(at), reason.as_str()],
         )?)
@@ -128,7 +131,8 @@ impl Store {
         scope: ConsentScope,
         kind: ConsentEventKind,
     ) -> Result<()> {
-        exec_on(&self.conn(), 
+        exec_on(
+            &self.conn(),
             "INSERT INTO consent_events (session_id, at, scope, event) VALUES (?1, ?2, ?3, ?4)",
             params![id.0, to_unix(at), scope_str(scope), event_str(kind)],
         )?;
@@ -143,7 +147,8 @@ impl Store {
         technician: &str,
         notes: &str,
     ) -> Result<Option<SessionReport>> {
-        let changed = exec_on(&self.conn(), 
+        let changed = exec_on(
+            &self.conn(),
             "UPDATE sessions SET notes = ?3 WHERE id = ?1 AND technician = ?2",
             params![id.0, technician, notes],
         )?;
@@ -157,7 +162,8 @@ impl Store {
     pub fn report(&self, id: SessionId, technician: &str) -> Result<Option<SessionReport>> {
         let report = {
             let conn = self.conn();
-            query_row_on(&conn, 
+            query_row_on(
+                &conn,
                 &format!("{SELECT_REPORT} WHERE id = ?1 AND technician = ?2"),
                 params![id.0, technician],
                 report_from_row,
@@ -189,8 +195,9 @@ impl Store {
 
     fn consent_events(&self, id: SessionId) -> Result<Vec<ConsentEvent>> {
         let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached("SELECT at, event FROM consent_events WHERE session_id = ?1 ORDER BY rowid")?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT at, event FROM consent_events WHERE session_id = ?1 ORDER BY rowid",
+        )?;
         let rows = stmt.query_map(params![id.0], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
         })?;

@@ -90,7 +90,14 @@ fn move_pins_to_digests(conn: &Connection, secret: &PinSecret) -> rusqlite::Resu
     let rows: Vec<(String, String, String, i64, i64, String)> = conn
         .prepare("SELECT pin, technician, notes, created_at, expires_at, state FROM pins")?
         .query_map([], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
         })?
         .collect::<rusqlite::Result<_>>()?;
     for (pin, technician, notes, created, expires, state) in rows {

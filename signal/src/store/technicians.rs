@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, params};
 use time::OffsetDateTime;
 
-use super::{exec_on, query_row_on, Result, Store, StoreError, from_unix, to_unix};
+use super::{Result, Store, StoreError, exec_on, from_unix, query_row_on, to_unix};
 
 /// An account as `signal user list` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +21,8 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<()> {
         let conn = self.conn();
-        let inserted = exec_on(&conn, 
+        let inserted = exec_on(
+            &conn,
             "INSERT INTO technicians (username, password_hash, created_at) VALUES (?1, ?2, ?3)
              ON CONFLICT(username) DO NOTHING",
             params![username, password_hash, to_unix(now)],
@@ -34,7 +35,8 @@ impl Store {
 
     /// Removes an account and signs it out everywhere.
     pub fn remove_technician(&self, username: &str) -> Result<()> {
-        let removed = exec_on(&self.conn(), 
+        let removed = exec_on(
+            &self.conn(),
             "DELETE FROM technicians WHERE username = ?1",
             params![username],
         )?;

@@ -18,13 +18,14 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
+use super::frames;
 use super::upgrade::Socket;
 use super::writer::{self, Control, WriteStall};
-use super::frames;
 use crate::capacity::Permit;
 use crate::client_addr::AddrKey;
 use crate::http::auth::Technician;
 use crate::hub::{CloseCause, Hub, Outbox, Refusal};
+use crate::serve::ConnectionPermit;
 
 /// Close codes (RFC 6455).
 const CLOSE_POLICY: u16 = 1008;
@@ -93,7 +94,8 @@ pub async fn run(
     hub: Hub,
     ip: IpAddr,
     technician: Option<Technician>,
-    permit: Permit,
+    // Its places under the WebSocket and connection caps, freed on return.
+    permits: (Permit, Option<ConnectionPermit>),
 ) {
     let (outbox, inbox) = Outbox::new();
     let metrics_sockets = hub.metrics().sockets.clone();
@@ -211,7 +213,7 @@ pub async fn run(
         _ => writer.abort(),
     }
     conn.gone();
-    drop(permit);
+    drop(permits);
     metrics_sockets.dec();
 }
 
@@ -258,15 +260,21 @@ impl Connection {
         match (&self.side, msg) {
             // --- customers ---
             (Side::Anonymous, ClientMessage::Join { pin, name, key }) => {
-                let id = hub.join(&self.outbox, self.from, &pin, &name, key.as_deref()).await?;
+                let id = hub
+                    .join(&self.outbox, self.from, &pin, &name, key.as_deref())
+                    .await?;
                 self.side = Side::Customer(id);
                 Ok(())
             }
             (Side::Customer(id), ClientMessage::Join { pin, name, key }) => {
                 if hub.session_is_open(*id) {
-                    return Err(Refusal::new(ErrorCode::OutOfOrder).saying("You are already connected."));
+                    return Err(
+                        Refusal::new(ErrorCode::OutOfOrder).saying("You are already connected.")
+                    );
                 }
-                let id = hub.join(&self.outbox, self.from, &pin, &name, key.as_deref()).await?;
+                let id = hub
+                    .join(&self.outbox, self.from, &pin, &name, key.as_deref())
+                    .await?;
                 self.side = Side::Customer(id);
                 Ok(())
             }
@@ -277,15 +285,19 @@ impl Connection {
             (Side::Customer(id), ClientMessage::ConsentAnswer { scope, allowed }) => {
                 hub.answer_consent(*id, conn, scope, allowed).await
             }
-            (Side::Customer(id), ClientMessage::ShareStopped { scope }) => hub.share_stopped(*id, conn, scope).await,
+            (Side::Customer(id), ClientMessage::ShareStopped { scope }) => {
+                hub.share_stopped(*id, conn, scope).await
+            }
             (Side::Customer(id), ClientMessage::Leave { session }) => {
                 check_own(*id, session)?;
                 hub.customer_leaves(*id, conn);
                 Ok(())
             }
-            (Side::Customer(_), ClientMessage::Start { .. } | ClientMessage::ConsentRequest { .. }) => {
-                Err(Refusal::new(ErrorCode::NotSignedIn).saying("Only a signed-in technician can do that."))
-            }
+            (
+                Side::Customer(_),
+                ClientMessage::Start { .. } | ClientMessage::ConsentRequest { .. },
+            ) => Err(Refusal::new(ErrorCode::NotSignedIn)
+                .saying("Only a signed-in technician can do that.")),
 
             // --- consoles ---
             (Side::Console(t), msg) => {
@@ -315,10 +327,13 @@ impl Connection {
             }
 
             // --- nobody yet ---
-            (Side::Anonymous, ClientMessage::Start { .. } | ClientMessage::ConsentRequest { .. }) => {
-                Err(Refusal::new(ErrorCode::NotSignedIn))
+            (
+                Side::Anonymous,
+                ClientMessage::Start { .. } | ClientMessage::ConsentRequest { .. },
+            ) => Err(Refusal::new(ErrorCode::NotSignedIn)),
+            (Side::Anonymous, _) => {
+                Err(Refusal::new(ErrorCode::OutOfOrder).saying("Join a session with a PIN first."))
             }
-            (Side::Anonymous, _) => Err(Refusal::new(ErrorCode::OutOfOrder).saying("Join a session with a PIN first.")),
         }
     }
 

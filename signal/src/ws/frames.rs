@@ -126,7 +126,10 @@ mod tests {
         let refusal = parse(&long).unwrap_err();
         assert_eq!(refusal.code, ErrorCode::UnknownType);
         assert!(refusal.message.unwrap().len() < 200);
-        let wrong = format!(r#"{{"type":"join","pin":1,"name":"{}"}}"#, "y".repeat(60_000));
+        let wrong = format!(
+            r#"{{"type":"join","pin":1,"name":"{}"}}"#,
+            "y".repeat(60_000)
+        );
         let refusal = parse(&wrong).unwrap_err();
         assert!(refusal.message.unwrap().len() < 300);
     }

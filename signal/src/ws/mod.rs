@@ -25,6 +25,7 @@ use crate::client_addr::AddrKey;
 use crate::http::auth::{self, Technician};
 use crate::http::{ApiRejection, Context};
 use crate::hub::Refusal;
+use crate::serve::ConnectionPermit;
 
 /// Frames above our own limit are still read (up to this size) so the
 /// client can be told why it is being disconnected; beyond it the
@@ -66,12 +67,14 @@ pub fn route(ctx: Context) -> impl Filter<Extract = (Response,), Error = Rejecti
         .and(crate::http::client_ip(ctx.clone()))
         .and(warp::cookie::optional::<String>(auth::COOKIE))
         .and(ctx_filter)
+        .and(warp::ext::optional::<ConnectionPermit>())
         .and(upgrade::handshake())
         .and_then(
             |origin: Option<String>,
              ip: IpAddr,
              token: Option<String>,
              ctx: Context,
+             connection: Option<ConnectionPermit>,
              handshake: upgrade::Handshake| async move {
                 if let Some(origin) = &origin
                     && !ctx.origin_allowed(origin)
@@ -93,7 +96,7 @@ pub fn route(ctx: Context) -> impl Filter<Extract = (Response,), Error = Rejecti
                     auth::technician_from_token(&ctx, token.as_deref()).await;
                 let hub = ctx.hub.clone();
                 Ok(handshake.accept(socket_config(), move |socket| {
-                    connection::run(socket, hub, ip, technician, permit)
+                    connection::run(socket, hub, ip, technician, (permit, connection))
                 }))
             },
         )
@@ -102,8 +105,12 @@ pub fn route(ctx: Context) -> impl Filter<Extract = (Response,), Error = Rejecti
 fn refusal_for(full: Full) -> Refusal {
     match full {
         Full::Server => Refusal::new(ErrorCode::ServerBusy)
-            .saying("The server has as many connections as it can take. Please try again in a minute.")
+            .saying(
+                "The server has as many connections as it can take. Please try again in a minute.",
+            )
             .with_retry_after(BUSY_RETRY_SECS),
-        Full::Address => Refusal::new(ErrorCode::TooManyConnections).with_retry_after(BUSY_RETRY_SECS),
+        Full::Address => {
+            Refusal::new(ErrorCode::TooManyConnections).with_retry_after(BUSY_RETRY_SECS)
+        }
     }
 }

@@ -46,7 +46,8 @@ pub fn handshake() -> impl Filter<Extract = (Handshake,), Error = Rejection> + C
              slot: Option<UpgradeSlot>| async move {
                 let is_upgrade = upgrade.is_some_and(|u| u.eq_ignore_ascii_case("websocket"))
                     && connection.is_some_and(|c| {
-                        c.split(',').any(|t| t.trim().eq_ignore_ascii_case("upgrade"))
+                        c.split(',')
+                            .any(|t| t.trim().eq_ignore_ascii_case("upgrade"))
                     });
                 let (Some(key), Some(slot), true) = (key, slot, is_upgrade) else {
                     return Err(bad("This address is for WebSocket connections."));

@@ -177,6 +177,17 @@ impl TestServer {
         socket
     }
 
+    /// The value of one `/metrics` sample (`name` with its labels), or 0.
+    pub async fn metric(&self, client: &reqwest::Client, sample: &str) -> f64 {
+        let text = self.metrics(client).await;
+        text.lines()
+            .find_map(|line| {
+                let (name, value) = line.rsplit_once(' ')?;
+                (name == sample).then(|| value.parse().unwrap_or(0.0))
+            })
+            .unwrap_or(0.0)
+    }
+
     /// Customer joins with `pin` as `name` and expects `joined`.
     pub async fn joined_customer(&self, pin: &str, name: &str) -> (Socket, i64) {
         let mut customer = self.customer().await;
@@ -327,6 +338,46 @@ impl Socket {
     pub async fn close(mut self) {
         let _ = self.ws.close(None).await;
     }
+
+    /// Sends a Close frame and returns the server's Close reply, if one
+    /// came before the connection ended (RFC 6455 §5.5.1 says it must).
+    pub async fn close_and_read_reply(mut self) -> Option<Message> {
+        self.ws.send(Message::Close(None)).await.ok()?;
+        let deadline = tokio::time::Instant::now() + DEADLINE;
+        loop {
+            match tokio::time::timeout_at(deadline, self.ws.next()).await {
+                Ok(Some(Ok(msg @ Message::Close(_)))) => return Some(msg),
+                Ok(Some(Ok(_))) => continue,
+                _ => return None,
+            }
+        }
+    }
+
+    /// A socket whose owner reads nothing: a tiny receive buffer, so what
+    /// the server sends piles up on the server's side.
+    pub async fn connect_never_reading(addr: SocketAddr) -> Socket {
+        let tcp = tokio::net::TcpSocket::new_v4().unwrap();
+        tcp.set_recv_buffer_size(4096).unwrap();
+        let stream = tcp.connect(addr).await.unwrap();
+        let request = format!("ws://{addr}/ws").into_client_request().unwrap();
+        let (ws, _) = tokio_tungstenite::client_async(request, MaybeTlsStream::Plain(stream))
+            .await
+            .unwrap();
+        Socket { ws }
+    }
+}
+
+/// A WebSocket upgrade request that a trusted proxy says came from `ip`.
+pub fn request_from(
+    addr: SocketAddr,
+    ip: &str,
+) -> tokio_tungstenite::tungstenite::handshake::client::Request {
+    let mut request = format!("ws://{addr}/ws").into_client_request().unwrap();
+    request.headers_mut().insert(
+        "x-forwarded-for",
+        format!("10.0.0.1, {ip}").parse().unwrap(),
+    );
+    request
 }
 
 /// Polls `check` until it returns `Some`, failing after the deadline.

@@ -203,6 +203,7 @@ async fn open_idle_customers(
                 .send(&ClientMessage::Join {
                     pin: pin.pin.as_str().to_owned(),
                     name: format!("Idle customer {i}"),
+                    key: None,
                 })
                 .await?;
             customer
