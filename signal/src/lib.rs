@@ -14,6 +14,7 @@
 //! - [`store`]: SQLite: accounts, logins, PINs, session reports.
 //! - [`password`]: Argon2id; [`admin`]: `signal user ...`.
 //! - [`clock`]: the one source of "now"; [`metrics`]: Prometheus.
+//! - [`names`]: cleaning the display name a customer types.
 //!
 //! [`run`] is the whole server; `main.rs` and the tests both call it.
 
@@ -25,6 +26,7 @@ pub mod config;
 pub mod http;
 pub mod hub;
 pub mod metrics;
+pub mod names;
 pub mod password;
 pub mod pin_book;
 pub mod serve;
