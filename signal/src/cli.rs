@@ -89,7 +89,8 @@ pub struct ServeArgs {
     #[arg(long, env = "LIFELINE_JOIN_FAILURES_GLOBAL", default_value_t = 20)]
     pub join_failures_global: u32,
     /// How often to ping open sockets; silent ones are dropped after three.
-    #[arg(long, env = "LIFELINE_HEARTBEAT", default_value = "20s", value_parser = humantime::parse_duration)]
+    /// More than zero, at most 10m.
+    #[arg(long, env = "LIFELINE_HEARTBEAT", default_value = "20s", value_parser = heartbeat)]
     pub heartbeat: Duration,
 }
 
@@ -154,9 +155,46 @@ impl ServeArgs {
     }
 }
 
+/// `--heartbeat`: a human duration within [`crate::config::check_heartbeat`]'s
+/// bounds, refused here so the admin hears about it before anything starts.
+fn heartbeat(text: &str) -> Result<Duration, String> {
+    let beat = humantime::parse_duration(text).map_err(|e| e.to_string())?;
+    crate::config::check_heartbeat(beat).map_err(|e| e.to_string())?;
+    Ok(beat)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn serve_args(extra: &[&str]) -> Result<ServeArgs, clap::Error> {
+        let cli = Cli::try_parse_from(["signal", "serve"].iter().chain(extra))?;
+        match cli.command {
+            Command::Serve(args) => Ok(*args),
+            Command::User(_) => panic!("not serve"),
+        }
+    }
+
+    #[test]
+    fn heartbeat_must_be_positive_and_sane() {
+        for bad in ["0s", "0ms", "11m", "1h"] {
+            let err = serve_args(&["--heartbeat", bad]).unwrap_err().to_string();
+            assert!(err.contains("--heartbeat"), "{bad}: {err}");
+        }
+        let err = serve_args(&["--heartbeat", "0s"]).unwrap_err().to_string();
+        assert!(err.contains("longer than zero"), "{err}");
+        let err = serve_args(&["--heartbeat", "1h"]).unwrap_err().to_string();
+        assert!(err.contains("at most 10 minutes"), "{err}");
+        assert!(serve_args(&["--heartbeat", "soon"]).is_err());
+        for good in ["300ms", "20s", "10m"] {
+            let args = serve_args(&["--heartbeat", good]).unwrap();
+            assert_eq!(
+                args.heartbeat,
+                humantime::parse_duration(good).unwrap(),
+                "{good}"
+            );
+        }
+    }
 
     #[test]
     fn serve_flags_parse_human_durations() {

@@ -47,6 +47,40 @@ pub struct Config {
     pub clock: Clock,
 }
 
+/// Longest heartbeat accepted. A socket is dropped only after three silent
+/// heartbeats, so a longer beat would keep a vanished customer "waiting" in
+/// the queue for more than half an hour.
+pub const MAX_HEARTBEAT: Duration = Duration::from_secs(10 * 60);
+
+/// A setting the server cannot run with. The sentence is for the admin who
+/// typed the flag, so it names the flag.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "the heartbeat must be longer than zero: it is how often open sockets are pinged (--heartbeat, e.g. 20s)"
+    )]
+    ZeroHeartbeat,
+    #[error(
+        "the heartbeat can be at most 10 minutes: a silent socket is dropped only after three of them (--heartbeat, e.g. 20s)"
+    )]
+    HeartbeatTooLong,
+    #[error("a PIN's lifetime must be longer than zero (--pin-ttl, e.g. 20m)")]
+    ZeroPinTtl,
+    #[error("the idle sign-out time must be longer than zero (--idle-logout, e.g. 8h)")]
+    ZeroIdleLogout,
+}
+
+/// The heartbeat's bounds, shared by the command line and [`Config::validate`].
+pub fn check_heartbeat(heartbeat: Duration) -> Result<(), ConfigError> {
+    if heartbeat.is_zero() {
+        Err(ConfigError::ZeroHeartbeat)
+    } else if heartbeat > MAX_HEARTBEAT {
+        Err(ConfigError::HeartbeatTooLong)
+    } else {
+        Ok(())
+    }
+}
+
 /// PEM files for TLS.
 #[derive(Debug, Clone)]
 pub struct TlsFiles {
@@ -82,5 +116,71 @@ impl Config {
             heartbeat: Duration::from_secs(20),
             clock: Clock::system(),
         }
+    }
+
+    /// Refuses settings that would break the server later instead of now: a
+    /// zero heartbeat makes every socket task panic, a zero PIN lifetime or
+    /// idle time makes every PIN or login dead on arrival.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check_heartbeat(self.heartbeat)?;
+        if self.pin_ttl.is_zero() {
+            return Err(ConfigError::ZeroPinTtl);
+        }
+        if self.idle_logout.is_zero() {
+            return Err(ConfigError::ZeroIdleLogout);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        assert_eq!(Config::new("/tmp/x").validate(), Ok(()));
+    }
+
+    #[test]
+    fn zero_and_absurd_durations_are_refused() {
+        let with = |tweak: fn(&mut Config)| {
+            let mut config = Config::new("/tmp/x");
+            tweak(&mut config);
+            config.validate()
+        };
+        assert_eq!(
+            with(|c| c.heartbeat = Duration::ZERO),
+            Err(ConfigError::ZeroHeartbeat)
+        );
+        assert_eq!(
+            with(|c| c.heartbeat = MAX_HEARTBEAT + Duration::from_millis(1)),
+            Err(ConfigError::HeartbeatTooLong)
+        );
+        assert_eq!(with(|c| c.heartbeat = MAX_HEARTBEAT), Ok(()));
+        assert_eq!(with(|c| c.heartbeat = Duration::from_millis(300)), Ok(()));
+        assert_eq!(
+            with(|c| c.pin_ttl = Duration::ZERO),
+            Err(ConfigError::ZeroPinTtl)
+        );
+        assert_eq!(
+            with(|c| c.idle_logout = Duration::ZERO),
+            Err(ConfigError::ZeroIdleLogout)
+        );
+    }
+
+    #[test]
+    fn errors_name_the_flag() {
+        assert!(
+            ConfigError::ZeroHeartbeat
+                .to_string()
+                .contains("--heartbeat")
+        );
+        assert!(ConfigError::ZeroPinTtl.to_string().contains("--pin-ttl"));
+        assert!(
+            ConfigError::ZeroIdleLogout
+                .to_string()
+                .contains("--idle-logout")
+        );
     }
 }

@@ -53,6 +53,8 @@ pub enum StartError {
     Tls(#[from] serve::TlsError),
     #[error(transparent)]
     Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
 }
 
 /// Runs the server on `listener` until `shutdown` completes. Open sessions
@@ -62,6 +64,7 @@ pub async fn run(
     mut config: Config,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), StartError> {
+    config.validate()?;
     let local = listener.local_addr()?;
     let tls = config.tls.as_ref().map(serve::tls_acceptor).transpose()?;
     let public_url = match config.public_url.clone() {
@@ -147,6 +150,22 @@ fn allowed_origins(public_url: &Url, extra: &[String], local: SocketAddr) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn run_refuses_settings_that_cannot_work() {
+        let data = tempfile::tempdir().unwrap();
+        let mut config = Config::new(data.path());
+        config.heartbeat = Duration::ZERO;
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let err = run(listener, config, std::future::pending())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StartError::Config(config::ConfigError::ZeroHeartbeat)),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("--heartbeat"), "{err}");
+    }
 
     #[test]
     fn origins_are_exact() {
