@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use ipnet::IpNet;
 use protocol::ws::IceServer;
 use url::Url;
 
@@ -64,8 +65,19 @@ pub struct ServeArgs {
     #[arg(long, env = "LIFELINE_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
     /// Take client addresses from X-Forwarded-For. Only behind your own reverse proxy.
+    /// Believed only from --trusted-proxy peers (loopback if none is given).
     #[arg(long, env = "LIFELINE_TRUST_PROXY_HEADERS")]
     pub trust_proxy_headers: bool,
+    /// Address or network of your reverse proxy, e.g. `10.0.0.0/8` (repeatable, or
+    /// comma-separated in the variable). Only these peers may say who the client is;
+    /// implies --trust-proxy-headers.
+    #[arg(
+        long = "trusted-proxy",
+        env = "LIFELINE_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = crate::client_addr::parse_proxy_network
+    )]
+    pub trusted_proxies: Vec<IpNet>,
     /// Another browser origin allowed to open the WebSocket (repeatable,
     /// or comma-separated in the variable), e.g. `http://127.0.0.1:8081` for `trunk serve`.
     #[arg(
@@ -127,7 +139,9 @@ impl ServeArgs {
         config.pin_ttl = self.pin_ttl;
         config.public_url = self.public_url;
         config.idle_logout = self.idle_logout;
-        config.trust_proxy_headers = self.trust_proxy_headers;
+        // Naming the proxies says there are proxies.
+        config.trust_proxy_headers = self.trust_proxy_headers || !self.trusted_proxies.is_empty();
+        config.trusted_proxies = self.trusted_proxies;
         config.extra_origins = self.allow_origins;
         config.ice_servers = self
             .ice_servers
@@ -218,6 +232,39 @@ mod tests {
         assert_eq!(config.pin_ttl, Duration::from_secs(2));
         assert_eq!(config.extra_origins, vec!["http://a", "http://b"]);
         assert_eq!(config.idle_logout, Duration::from_secs(8 * 3600));
+    }
+
+    #[test]
+    fn trusted_proxies_are_repeatable_and_switch_proxy_headers_on() {
+        let config = serve_args(&[
+            "--trusted-proxy",
+            "10.0.0.0/8",
+            "--trusted-proxy",
+            "192.0.2.7,fd00::/8",
+        ])
+        .unwrap()
+        .into_config();
+        assert!(config.trust_proxy_headers);
+        let nets: Vec<String> = config
+            .trusted_proxies
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(nets, ["10.0.0.0/8", "192.0.2.7/32", "fd00::/8"]);
+
+        let config = serve_args(&["--trust-proxy-headers"])
+            .unwrap()
+            .into_config();
+        assert!(config.trust_proxy_headers);
+        assert!(config.trusted_proxies.is_empty(), "loopback is the default");
+
+        let config = serve_args(&[]).unwrap().into_config();
+        assert!(!config.trust_proxy_headers);
+
+        let err = serve_args(&["--trusted-proxy", "my-proxy"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not an address or a network"), "{err}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use ipnet::IpNet;
 use protocol::ws::IceServer;
 use url::Url;
 
@@ -27,6 +28,10 @@ pub struct Config {
     pub idle_logout: Duration,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy).
     pub trust_proxy_headers: bool,
+    /// The proxies whose `X-Forwarded-For` is believed, when
+    /// `trust_proxy_headers` is on; empty means loopback only. Anyone else
+    /// could claim any address and dodge the throttle (`client_addr`).
+    pub trusted_proxies: Vec<IpNet>,
     /// More browser origins allowed on the WebSocket, e.g. a `trunk serve`
     /// development server.
     pub extra_origins: Vec<String>,
@@ -98,6 +103,7 @@ impl Config {
             public_url: None,
             idle_logout: Duration::from_secs(8 * 3600),
             trust_proxy_headers: false,
+            trusted_proxies: Vec::new(),
             extra_origins: Vec::new(),
             ice_servers: Vec::new(),
             tls: None,
