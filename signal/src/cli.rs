@@ -11,6 +11,7 @@ use protocol::ws::IceServer;
 use url::Url;
 
 use crate::config::{Config, TlsFiles};
+use crate::secret::Secret;
 use crate::throttle::FailureBudget;
 
 /// Lifeline signalling server: browser-only remote support.
@@ -104,6 +105,15 @@ pub struct ServeArgs {
     /// More than zero, at most 10m.
     #[arg(long, env = "LIFELINE_HEARTBEAT", default_value = "20s", value_parser = heartbeat)]
     pub heartbeat: Duration,
+    /// Require `Authorization: Bearer TOKEN` for /metrics. Without it, /metrics answers
+    /// only on this machine, or on --metrics-listen. Prefer the variable: arguments are
+    /// visible to every user of the machine.
+    #[arg(long, env = "LIFELINE_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// Serve /metrics on this address instead (plain HTTP), e.g. `127.0.0.1:9090`; the
+    /// main address then answers 404 for it.
+    #[arg(long, env = "LIFELINE_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -165,6 +175,8 @@ impl ServeArgs {
             per_minute: self.join_failures_global,
         };
         config.heartbeat = self.heartbeat;
+        config.metrics_token = self.metrics_token.map(Secret::new);
+        config.metrics_listen = self.metrics_listen;
         config
     }
 }
@@ -265,6 +277,24 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("not an address or a network"), "{err}");
+    }
+
+    #[test]
+    fn metrics_flags() {
+        let config = serve_args(&[
+            "--metrics-token",
+            "s3cret",
+            "--metrics-listen",
+            "127.0.0.1:9090",
+        ])
+        .unwrap()
+        .into_config();
+        assert_eq!(config.metrics_token, Some(Secret::new("s3cret")));
+        assert_eq!(
+            config.metrics_listen,
+            Some("127.0.0.1:9090".parse().unwrap())
+        );
+        assert!(serve_args(&["--metrics-listen", "localhost"]).is_err());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Everything `run` needs to know, with the defaults a single-machine
 //! install wants. The command line (`cli`) fills it; tests build it directly.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -9,6 +10,7 @@ use protocol::ws::IceServer;
 use url::Url;
 
 use crate::clock::Clock;
+use crate::secret::Secret;
 use crate::throttle::FailureBudget;
 
 /// Server settings.
@@ -50,6 +52,12 @@ pub struct Config {
     pub heartbeat: Duration,
     /// Source of "now" for everything that expires.
     pub clock: Clock,
+    /// Token Prometheus must send as `Authorization: Bearer` to read
+    /// `/metrics`; without one, only this machine may read them.
+    pub metrics_token: Option<Secret>,
+    /// Serve `/metrics` on this address instead of the main one, so it can
+    /// sit on a private interface out of the public listener's reach.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// Longest heartbeat accepted. A socket is dropped only after three silent
@@ -73,6 +81,10 @@ pub enum ConfigError {
     ZeroPinTtl,
     #[error("the idle sign-out time must be longer than zero (--idle-logout, e.g. 8h)")]
     ZeroIdleLogout,
+    #[error(
+        "the metrics token must be printable ASCII without spaces, and not empty (--metrics-token); a long random one, e.g. from `openssl rand -hex 32`"
+    )]
+    BadMetricsToken,
 }
 
 /// The heartbeat's bounds, shared by the command line and [`Config::validate`].
@@ -121,6 +133,8 @@ impl Config {
             },
             heartbeat: Duration::from_secs(20),
             clock: Clock::system(),
+            metrics_token: None,
+            metrics_listen: None,
         }
     }
 
@@ -134,6 +148,14 @@ impl Config {
         }
         if self.idle_logout.is_zero() {
             return Err(ConfigError::ZeroIdleLogout);
+        }
+        // What a client can put after `Bearer ` in a header; an empty token
+        // would open /metrics to anyone who sends an empty one.
+        if let Some(token) = &self.metrics_token {
+            let text = token.expose();
+            if text.is_empty() || !text.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(ConfigError::BadMetricsToken);
+            }
         }
         Ok(())
     }
@@ -173,6 +195,19 @@ mod tests {
             with(|c| c.idle_logout = Duration::ZERO),
             Err(ConfigError::ZeroIdleLogout)
         );
+    }
+
+    #[test]
+    fn metrics_tokens_must_be_sendable_in_a_header() {
+        let with = |token: &str| {
+            let mut config = Config::new("/tmp/x");
+            config.metrics_token = Some(Secret::new(token));
+            config.validate()
+        };
+        assert_eq!(with("0123456789abcdef-_.~+/="), Ok(()));
+        for bad in ["", " ", "two words", "tab\there", "trailing\n", "née"] {
+            assert_eq!(with(bad), Err(ConfigError::BadMetricsToken), "{bad:?}");
+        }
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! Map of the crate:
 //! - [`cli`]: the `signal` command line; [`config`]: the settings it yields.
 //! - [`serve`]: accepting TCP/TLS connections and handing them to warp.
-//! - [`http`]: routes: JSON API, `/healthz`, `/metrics`, the web app.
+//! - [`http`]: routes: JSON API, `/healthz`, `/metrics` (and who may read
+//!   it), the web app.
 //! - [`ws`]: the `/ws` WebSocket: one task per socket.
 //! - [`hub`]: all live state (sessions, consoles, PINs) and the rules on it.
 //! - [`pin_book`]: PIN rules (issue, supersede, claim, expire).
@@ -15,6 +16,7 @@
 //! - [`password`]: Argon2id; [`admin`]: `signal user ...`.
 //! - [`clock`]: the one source of "now"; [`metrics`]: Prometheus.
 //! - [`names`]: cleaning the display name a customer types.
+//! - [`secret`]: settings kept out of logs (the metrics token).
 //!
 //! [`run`] is the whole server; `main.rs` and the tests both call it.
 
@@ -29,6 +31,7 @@ pub mod metrics;
 pub mod names;
 pub mod password;
 pub mod pin_book;
+pub mod secret;
 pub mod serve;
 pub mod store;
 pub mod throttle;
@@ -55,16 +58,46 @@ pub enum StartError {
     Store(#[from] store::StoreError),
     #[error(transparent)]
     Config(#[from] config::ConfigError),
+    #[error("cannot listen for metrics on {addr}: {source}")]
+    MetricsListen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 /// Runs the server on `listener` until `shutdown` completes. Open sessions
 /// then end with `server_stopped`, so their reports are complete.
 pub async fn run(
     listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), StartError> {
+    config.validate()?;
+    let metrics_listener = match config.metrics_listen {
+        Some(addr) => Some(
+            TcpListener::bind(addr)
+                .await
+                .map_err(|source| StartError::MetricsListen { addr, source })?,
+        ),
+        None => None,
+    };
+    run_with_metrics_listener(listener, metrics_listener, config, shutdown).await
+}
+
+/// [`run`], with the `--metrics-listen` socket already bound (`None`: metrics
+/// on the main listener). Tests bind port 0 and read the port back.
+pub async fn run_with_metrics_listener(
+    listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
     mut config: Config,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), StartError> {
     config.validate()?;
+    // The socket, not the setting, decides where metrics are served.
+    config.metrics_listen = metrics_listener
+        .as_ref()
+        .map(TcpListener::local_addr)
+        .transpose()?;
     let local = listener.local_addr()?;
     let tls = config.tls.as_ref().map(serve::tls_acceptor).transpose()?;
     let public_url = match config.public_url.clone() {
@@ -106,7 +139,26 @@ pub async fn run(
             hub.shutdown();
         }
     };
+    // Dropping `stop_metrics` (after the main server stops) stops this one.
+    let (stop_metrics, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
+    let metrics_server = metrics_listener.map(|metrics_listener| {
+        if let Ok(addr) = metrics_listener.local_addr() {
+            tracing::info!("metrics are served on http://{addr}/metrics");
+        }
+        tokio::spawn(serve::serve(
+            metrics_listener,
+            None,
+            http::metrics_routes(ctx.clone()),
+            async {
+                let _ = metrics_stopped.await;
+            },
+        ))
+    });
     serve::serve(listener, tls, http::routes(ctx), stopping).await;
+    drop(stop_metrics);
+    if let Some(server) = metrics_server {
+        let _ = server.await;
+    }
     ticker.abort();
     Ok(())
 }
