@@ -6,10 +6,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use ipnet::IpNet;
 use protocol::ws::IceServer;
 use url::Url;
 
 use crate::config::{Config, TlsFiles};
+use crate::secret::Secret;
 use crate::throttle::FailureBudget;
 
 /// Lifeline signalling server: browser-only remote support.
@@ -64,8 +66,19 @@ pub struct ServeArgs {
     #[arg(long, env = "LIFELINE_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
     /// Take client addresses from X-Forwarded-For. Only behind your own reverse proxy.
+    /// Believed only from --trusted-proxy peers (loopback if none is given).
     #[arg(long, env = "LIFELINE_TRUST_PROXY_HEADERS")]
     pub trust_proxy_headers: bool,
+    /// Address or network of your reverse proxy, e.g. `10.0.0.0/8` (repeatable, or
+    /// comma-separated in the variable). Only these peers may say who the client is;
+    /// implies --trust-proxy-headers.
+    #[arg(
+        long = "trusted-proxy",
+        env = "LIFELINE_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = crate::client_addr::parse_proxy_network
+    )]
+    pub trusted_proxies: Vec<IpNet>,
     /// Another browser origin allowed to open the WebSocket (repeatable,
     /// or comma-separated in the variable), e.g. `http://127.0.0.1:8081` for `trunk serve`.
     #[arg(
@@ -89,7 +102,8 @@ pub struct ServeArgs {
     #[arg(long, env = "LIFELINE_JOIN_FAILURES_GLOBAL", default_value_t = 20)]
     pub join_failures_global: u32,
     /// How often to ping open sockets; silent ones are dropped after three.
-    #[arg(long, env = "LIFELINE_HEARTBEAT", default_value = "20s", value_parser = humantime::parse_duration)]
+    /// More than zero, at most 10m.
+    #[arg(long, env = "LIFELINE_HEARTBEAT", default_value = "20s", value_parser = heartbeat)]
     pub heartbeat: Duration,
     /// Most connections open at once. Default: the open-files limit (raised
     /// to its hard maximum at start) less a reserve.
@@ -109,6 +123,15 @@ pub struct ServeArgs {
     /// Close a connection that does not send a complete request within this time.
     #[arg(long, env = "LIFELINE_REQUEST_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
     pub request_timeout: Duration,
+    /// Require `Authorization: Bearer TOKEN` for /metrics. Without it, /metrics answers
+    /// only on this machine, or on --metrics-listen. Prefer the variable: arguments are
+    /// visible to every user of the machine.
+    #[arg(long, env = "LIFELINE_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// Serve /metrics on this address instead (plain HTTP), e.g. `127.0.0.1:9090`; the
+    /// main address then answers 404 for it.
+    #[arg(long, env = "LIFELINE_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -144,7 +167,9 @@ impl ServeArgs {
         config.pin_ttl = self.pin_ttl;
         config.public_url = self.public_url;
         config.idle_logout = self.idle_logout;
-        config.trust_proxy_headers = self.trust_proxy_headers;
+        // Naming the proxies says there are proxies.
+        config.trust_proxy_headers = self.trust_proxy_headers || !self.trusted_proxies.is_empty();
+        config.trusted_proxies = self.trusted_proxies;
         config.extra_origins = self.allow_origins;
         config.ice_servers = self
             .ice_servers
@@ -172,13 +197,52 @@ impl ServeArgs {
         config.max_connections_per_address = self.max_connections_per_address;
         config.join_timeout = self.join_timeout;
         config.request_head_timeout = self.request_timeout;
+        config.metrics_token = self.metrics_token.map(Secret::new);
+        config.metrics_listen = self.metrics_listen;
         config
     }
+}
+
+/// `--heartbeat`: a human duration within [`crate::config::check_heartbeat`]'s
+/// bounds, refused here so the admin hears about it before anything starts.
+fn heartbeat(text: &str) -> Result<Duration, String> {
+    let beat = humantime::parse_duration(text).map_err(|e| e.to_string())?;
+    crate::config::check_heartbeat(beat).map_err(|e| e.to_string())?;
+    Ok(beat)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn serve_args(extra: &[&str]) -> Result<ServeArgs, clap::Error> {
+        let cli = Cli::try_parse_from(["signal", "serve"].iter().chain(extra))?;
+        match cli.command {
+            Command::Serve(args) => Ok(*args),
+            Command::User(_) => panic!("not serve"),
+        }
+    }
+
+    #[test]
+    fn heartbeat_must_be_positive_and_sane() {
+        for bad in ["0s", "0ms", "11m", "1h"] {
+            let err = serve_args(&["--heartbeat", bad]).unwrap_err().to_string();
+            assert!(err.contains("--heartbeat"), "{bad}: {err}");
+        }
+        let err = serve_args(&["--heartbeat", "0s"]).unwrap_err().to_string();
+        assert!(err.contains("longer than zero"), "{err}");
+        let err = serve_args(&["--heartbeat", "1h"]).unwrap_err().to_string();
+        assert!(err.contains("at most 10 minutes"), "{err}");
+        assert!(serve_args(&["--heartbeat", "soon"]).is_err());
+        for good in ["300ms", "20s", "10m"] {
+            let args = serve_args(&["--heartbeat", good]).unwrap();
+            assert_eq!(
+                args.heartbeat,
+                humantime::parse_duration(good).unwrap(),
+                "{good}"
+            );
+        }
+    }
 
     #[test]
     fn serve_flags_parse_human_durations() {
@@ -202,6 +266,57 @@ mod tests {
         assert_eq!(config.pin_ttl, Duration::from_secs(2));
         assert_eq!(config.extra_origins, vec!["http://a", "http://b"]);
         assert_eq!(config.idle_logout, Duration::from_secs(8 * 3600));
+    }
+
+    #[test]
+    fn trusted_proxies_are_repeatable_and_switch_proxy_headers_on() {
+        let config = serve_args(&[
+            "--trusted-proxy",
+            "10.0.0.0/8",
+            "--trusted-proxy",
+            "192.0.2.7,fd00::/8",
+        ])
+        .unwrap()
+        .into_config();
+        assert!(config.trust_proxy_headers);
+        let nets: Vec<String> = config
+            .trusted_proxies
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(nets, ["10.0.0.0/8", "192.0.2.7/32", "fd00::/8"]);
+
+        let config = serve_args(&["--trust-proxy-headers"])
+            .unwrap()
+            .into_config();
+        assert!(config.trust_proxy_headers);
+        assert!(config.trusted_proxies.is_empty(), "loopback is the default");
+
+        let config = serve_args(&[]).unwrap().into_config();
+        assert!(!config.trust_proxy_headers);
+
+        let err = serve_args(&["--trusted-proxy", "my-proxy"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not an address or a network"), "{err}");
+    }
+
+    #[test]
+    fn metrics_flags() {
+        let config = serve_args(&[
+            "--metrics-token",
+            "s3cret",
+            "--metrics-listen",
+            "127.0.0.1:9090",
+        ])
+        .unwrap()
+        .into_config();
+        assert_eq!(config.metrics_token, Some(Secret::new("s3cret")));
+        assert_eq!(
+            config.metrics_listen,
+            Some("127.0.0.1:9090".parse().unwrap())
+        );
+        assert!(serve_args(&["--metrics-listen", "localhost"]).is_err());
     }
 
     #[test]

@@ -1,13 +1,16 @@
 //! Everything `run` needs to know, with the defaults a single-machine
 //! install wants. The command line (`cli`) fills it; tests build it directly.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use ipnet::IpNet;
 use protocol::ws::IceServer;
 use url::Url;
 
 use crate::clock::Clock;
+use crate::secret::Secret;
 use crate::throttle::FailureBudget;
 
 /// Server settings.
@@ -27,6 +30,10 @@ pub struct Config {
     pub idle_logout: Duration,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy).
     pub trust_proxy_headers: bool,
+    /// The proxies whose `X-Forwarded-For` is believed, when
+    /// `trust_proxy_headers` is on; empty means loopback only. Anyone else
+    /// could claim any address and dodge the throttle (`client_addr`).
+    pub trusted_proxies: Vec<IpNet>,
     /// More browser origins allowed on the WebSocket, e.g. a `trunk serve`
     /// development server.
     pub extra_origins: Vec<String>,
@@ -58,6 +65,50 @@ pub struct Config {
     pub clock: Clock,
     /// Lets tests make database commits fail, as a full disk would.
     pub store_faults: crate::store::FaultSwitch,
+    /// Token Prometheus must send as `Authorization: Bearer` to read
+    /// `/metrics`; without one, only this machine may read them.
+    pub metrics_token: Option<Secret>,
+    /// Serve `/metrics` on this address instead of the main one, so it can
+    /// sit on a private interface out of the public listener's reach.
+    pub metrics_listen: Option<SocketAddr>,
+}
+
+/// Longest heartbeat accepted. A socket is dropped only after three silent
+/// heartbeats, so a longer beat would keep a vanished customer "waiting" in
+/// the queue for more than half an hour.
+pub const MAX_HEARTBEAT: Duration = Duration::from_secs(10 * 60);
+
+/// A setting the server cannot run with. The sentence is for the admin who
+/// typed the flag, so it names the flag.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "the heartbeat must be longer than zero: it is how often open sockets are pinged (--heartbeat, e.g. 20s)"
+    )]
+    ZeroHeartbeat,
+    #[error(
+        "the heartbeat can be at most 10 minutes: a silent socket is dropped only after three of them (--heartbeat, e.g. 20s)"
+    )]
+    HeartbeatTooLong,
+    #[error("a PIN's lifetime must be longer than zero (--pin-ttl, e.g. 20m)")]
+    ZeroPinTtl,
+    #[error("the idle sign-out time must be longer than zero (--idle-logout, e.g. 8h)")]
+    ZeroIdleLogout,
+    #[error(
+        "the metrics token must be printable ASCII without spaces, and not empty (--metrics-token); a long random one, e.g. from `openssl rand -hex 32`"
+    )]
+    BadMetricsToken,
+}
+
+/// The heartbeat's bounds, shared by the command line and [`Config::validate`].
+pub fn check_heartbeat(heartbeat: Duration) -> Result<(), ConfigError> {
+    if heartbeat.is_zero() {
+        Err(ConfigError::ZeroHeartbeat)
+    } else if heartbeat > MAX_HEARTBEAT {
+        Err(ConfigError::HeartbeatTooLong)
+    } else {
+        Ok(())
+    }
 }
 
 /// PEM files for TLS.
@@ -77,6 +128,7 @@ impl Config {
             public_url: None,
             idle_logout: Duration::from_secs(8 * 3600),
             trust_proxy_headers: false,
+            trusted_proxies: Vec::new(),
             extra_origins: Vec::new(),
             ice_servers: Vec::new(),
             tls: None,
@@ -99,6 +151,95 @@ impl Config {
             request_head_timeout: Duration::from_secs(30),
             clock: Clock::system(),
             store_faults: crate::store::FaultSwitch::default(),
+            metrics_token: None,
+            metrics_listen: None,
         }
+    }
+
+    /// Refuses settings that would break the server later instead of now: a
+    /// zero heartbeat makes every socket task panic, a zero PIN lifetime or
+    /// idle time makes every PIN or login dead on arrival.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check_heartbeat(self.heartbeat)?;
+        if self.pin_ttl.is_zero() {
+            return Err(ConfigError::ZeroPinTtl);
+        }
+        if self.idle_logout.is_zero() {
+            return Err(ConfigError::ZeroIdleLogout);
+        }
+        // What a client can put after `Bearer ` in a header; an empty token
+        // would open /metrics to anyone who sends an empty one.
+        if let Some(token) = &self.metrics_token {
+            let text = token.expose();
+            if text.is_empty() || !text.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(ConfigError::BadMetricsToken);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        assert_eq!(Config::new("/tmp/x").validate(), Ok(()));
+    }
+
+    #[test]
+    fn zero_and_absurd_durations_are_refused() {
+        let with = |tweak: fn(&mut Config)| {
+            let mut config = Config::new("/tmp/x");
+            tweak(&mut config);
+            config.validate()
+        };
+        assert_eq!(
+            with(|c| c.heartbeat = Duration::ZERO),
+            Err(ConfigError::ZeroHeartbeat)
+        );
+        assert_eq!(
+            with(|c| c.heartbeat = MAX_HEARTBEAT + Duration::from_millis(1)),
+            Err(ConfigError::HeartbeatTooLong)
+        );
+        assert_eq!(with(|c| c.heartbeat = MAX_HEARTBEAT), Ok(()));
+        assert_eq!(with(|c| c.heartbeat = Duration::from_millis(300)), Ok(()));
+        assert_eq!(
+            with(|c| c.pin_ttl = Duration::ZERO),
+            Err(ConfigError::ZeroPinTtl)
+        );
+        assert_eq!(
+            with(|c| c.idle_logout = Duration::ZERO),
+            Err(ConfigError::ZeroIdleLogout)
+        );
+    }
+
+    #[test]
+    fn metrics_tokens_must_be_sendable_in_a_header() {
+        let with = |token: &str| {
+            let mut config = Config::new("/tmp/x");
+            config.metrics_token = Some(Secret::new(token));
+            config.validate()
+        };
+        assert_eq!(with("0123456789abcdef-_.~+/="), Ok(()));
+        for bad in ["", " ", "two words", "tab\there", "trailing\n", "née"] {
+            assert_eq!(with(bad), Err(ConfigError::BadMetricsToken), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn errors_name_the_flag() {
+        assert!(
+            ConfigError::ZeroHeartbeat
+                .to_string()
+                .contains("--heartbeat")
+        );
+        assert!(ConfigError::ZeroPinTtl.to_string().contains("--pin-ttl"));
+        assert!(
+            ConfigError::ZeroIdleLogout
+                .to_string()
+                .contains("--idle-logout")
+        );
     }
 }

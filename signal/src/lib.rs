@@ -7,7 +7,8 @@
 //! - [`cli`]: the `signal` command line; [`config`]: the settings it yields.
 //! - [`serve`]: accepting TCP/TLS connections and handing them to warp.
 //! - [`capacity`]: caps on open connections, server-wide and per address.
-//! - [`http`]: routes: JSON API, `/healthz`, `/metrics`, the web app.
+//! - [`http`]: routes: JSON API, `/healthz`, `/metrics` (and who may read
+//!   it), the web app.
 //! - [`ws`]: the `/ws` WebSocket: one task per socket.
 //! - [`hub`]: all live state (sessions, consoles, PINs) and the rules on it.
 //! - [`pin_book`]: PIN rules (issue, supersede, claim, expire).
@@ -17,6 +18,8 @@
 //!   database thread every statement of the running server goes through.
 //! - [`password`]: Argon2id; [`admin`]: `signal user ...`.
 //! - [`clock`]: the one source of "now"; [`metrics`]: Prometheus.
+//! - [`names`]: cleaning the display name a customer types.
+//! - [`secret`]: settings kept out of logs (the metrics token).
 //!
 //! [`run`] is the whole server; `main.rs` and the tests both call it.
 
@@ -29,9 +32,11 @@ pub mod config;
 pub mod http;
 pub mod hub;
 pub mod metrics;
+pub mod names;
 pub mod password;
 pub mod pin_book;
 pub mod pin_secret;
+pub mod secret;
 pub mod serve;
 pub mod store;
 pub mod throttle;
@@ -57,15 +62,48 @@ pub enum StartError {
     Tls(#[from] serve::TlsError),
     #[error(transparent)]
     Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error("cannot listen for metrics on {addr}: {source}")]
+    MetricsListen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 /// Runs the server on `listener` until `shutdown` completes. Open sessions
 /// then end with `server_stopped`, so their reports are complete.
 pub async fn run(
     listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), StartError> {
+    config.validate()?;
+    let metrics_listener = match config.metrics_listen {
+        Some(addr) => Some(
+            TcpListener::bind(addr)
+                .await
+                .map_err(|source| StartError::MetricsListen { addr, source })?,
+        ),
+        None => None,
+    };
+    run_with_metrics_listener(listener, metrics_listener, config, shutdown).await
+}
+
+/// [`run`], with the `--metrics-listen` socket already bound (`None`: metrics
+/// on the main listener). Tests bind port 0 and read the port back.
+pub async fn run_with_metrics_listener(
+    listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
     mut config: Config,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), StartError> {
+    config.validate()?;
+    // The socket, not the setting, decides where metrics are served.
+    config.metrics_listen = metrics_listener
+        .as_ref()
+        .map(TcpListener::local_addr)
+        .transpose()?;
     let local = listener.local_addr()?;
     let tls = config.tls.as_ref().map(serve::tls_acceptor).transpose()?;
     let public_url = match config.public_url.clone() {
@@ -120,14 +158,35 @@ pub async fn run(
     };
     let admission = {
         let metrics_hub = hub.clone();
-        let trust_proxy = hub.config().trust_proxy_headers;
+        let proxies = client_addr::TrustedProxies::of(hub.config());
         serve::Admission {
             connections,
-            is_proxy: Arc::new(move |ip| trust_proxy && ip.is_loopback()),
+            is_proxy: Arc::new(move |ip| proxies.contains(ip)),
             request_head_timeout: hub.config().request_head_timeout,
             refused: Arc::new(move |full| metrics_hub.metrics().connection_refused(full, "tcp")),
         }
     };
+    // Dropping `stop_metrics` (after the main server stops) stops this one.
+    let (stop_metrics, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
+    let metrics_server = metrics_listener.map(|metrics_listener| {
+        if let Ok(addr) = metrics_listener.local_addr() {
+            tracing::info!("metrics are served on http://{addr}/metrics");
+        }
+        // A scraper or two: a small cap of its own, apart from the public one.
+        let admission = serve::Admission {
+            connections: capacity::Capacity::new(64, 64),
+            ..admission.clone()
+        };
+        tokio::spawn(serve::serve(
+            metrics_listener,
+            None,
+            admission,
+            http::metrics_routes(ctx.clone()),
+            async {
+                let _ = metrics_stopped.await;
+            },
+        ))
+    });
     serve::serve(
         listener,
         tls,
@@ -136,6 +195,10 @@ pub async fn run(
         stopping,
     )
     .await;
+    drop(stop_metrics);
+    if let Some(server) = metrics_server {
+        let _ = server.await;
+    }
     ticker.abort();
     ctx.stop();
     Ok(())
@@ -214,6 +277,22 @@ fn allowed_origins(public_url: &Url, extra: &[String], local: SocketAddr) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn run_refuses_settings_that_cannot_work() {
+        let data = tempfile::tempdir().unwrap();
+        let mut config = Config::new(data.path());
+        config.heartbeat = Duration::ZERO;
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let err = run(listener, config, std::future::pending())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StartError::Config(config::ConfigError::ZeroHeartbeat)),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("--heartbeat"), "{err}");
+    }
 
     #[test]
     fn origins_are_exact() {

@@ -148,7 +148,10 @@ async fn happy_path_from_pin_to_report() {
         .unwrap();
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
     let csv = csv.text().await.unwrap();
-    assert!(csv.lines().nth(1).unwrap().contains("tess,Ann"), "{csv}");
+    assert!(
+        csv.lines().nth(1).unwrap().contains("\"tess\",\"Ann\""),
+        "{csv}"
+    );
     assert!(csv.contains("customer_left"));
 }
 

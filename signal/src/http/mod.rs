@@ -5,6 +5,7 @@
 //! - `pins`: `POST /api/pins`.
 //! - `sessions`: reports as JSON and CSV, notes.
 //! - `ops`: `/healthz`, `/metrics`.
+//! - `metrics_access`: who may read `/metrics`; its own listener's routes.
 //! - `client`: caller address and origin checks.
 //! - `errors`: every rejection as JSON `{code, message}`.
 //! - `static_files`: the built app with SPA fallback.
@@ -12,6 +13,7 @@
 pub mod auth;
 mod client;
 mod errors;
+mod metrics_access;
 mod ops;
 mod pins;
 mod sessions;
@@ -35,6 +37,7 @@ use crate::throttle::FailureThrottle;
 
 pub use client::ip as client_ip;
 pub use errors::{ApiRejection, reject};
+pub use metrics_access::own_listener as metrics_routes;
 
 /// Largest JSON body accepted by the API.
 const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -226,16 +229,13 @@ pub fn routes(ctx: Context) -> impl Filter<Extract = (Response,), Error = Infall
     let patch_notes = warp::path!("api" / "sessions" / i64)
         .and(warp::patch())
         .and(origin)
-        .and(c.clone())
+        .and(c)
         .and(signed_in)
         .and(json_body())
         .and_then(sessions::patch_notes);
 
     let healthz = warp::path!("healthz").and(warp::get()).map(ops::healthz);
-    let metrics = warp::path!("metrics")
-        .and(warp::get())
-        .and(c)
-        .map(|ctx: Context| ops::metrics(&ctx));
+    let metrics = metrics_access::on_main_listener(ctx.clone());
 
     let socket = crate::ws::route(ctx.clone());
     let app = static_files::routes(ctx.hub.config().static_dir.as_deref());

@@ -93,10 +93,25 @@ fn time_text(t: Option<OffsetDateTime>) -> String {
     t.and_then(|t| t.format(&Rfc3339).ok()).unwrap_or_default()
 }
 
-/// Spreadsheets run cells starting with these as formulas; a customer
-/// could type such a "name". A leading apostrophe keeps it text.
+/// First characters that make a spreadsheet read a cell as a formula. The
+/// fullwidth forms are there because some spreadsheets fold them to ASCII
+/// before deciding.
+const FORMULA_STARTS: [char; 10] = ['=', '+', '-', '@', '＝', '＋', '－', '＠', '\t', '\r'];
+
+/// A customer types their own "name" and a technician their notes, so either
+/// could be `=HYPERLINK(...)`. A leading apostrophe makes a spreadsheet show
+/// the cell as text; the value is otherwise kept as typed. Neutralised:
+/// - cells starting with a formula character ([`FORMULA_STARTS`]);
+/// - cells starting with whitespace of any kind, or an invisible character,
+///   since spreadsheets skip those before looking for `=`;
+/// - cells containing `;` or a tab: spreadsheets set to split on those would
+///   cut the cell and could start a new one with `=`. (The writer also quotes
+///   every text cell, which keeps such cells whole where quotes are honoured.)
 fn spreadsheet_safe(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let risky_start = text.chars().next().is_some_and(|c| {
+        FORMULA_STARTS.contains(&c) || c.is_whitespace() || crate::names::is_invisible(c)
+    });
+    if risky_start || text.contains([';', '\t']) {
         format!("'{text}")
     } else {
         text.to_owned()
@@ -104,7 +119,12 @@ fn spreadsheet_safe(text: &str) -> String {
 }
 
 fn to_csv(reports: &[SessionReport]) -> Result<String, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    // Quoting every text cell, not just those with commas or quotes, keeps a
+    // cell whole in spreadsheets that split on `;` or tabs (many European
+    // locales): `'Ann;=cmd()` must stay one cell for its apostrophe to count.
+    let mut w = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::NonNumeric)
+        .from_writer(Vec::new());
     w.write_record([
         "id",
         "technician",
@@ -163,6 +183,91 @@ mod tests {
     use super::*;
     use protocol::ws::{EndReason, SessionStatus};
 
+    fn report(customer: &str, notes: &str) -> SessionReport {
+        let at = time::macros::datetime!(2026-11-22 10:00 UTC);
+        SessionReport {
+            id: SessionId(1),
+            technician: "tess".into(),
+            customer: customer.into(),
+            pin_suffix: "56".into(),
+            pin_created_at: at,
+            joined_at: at,
+            started_at: None,
+            ended_at: Some(at),
+            duration_secs: Some(0),
+            status: SessionStatus::Ended,
+            end_reason: Some(EndReason::CustomerLeft),
+            notes: notes.into(),
+            consent: vec![],
+        }
+    }
+
+    /// The cells of the one data row, as a CSV reader sees them.
+    fn cells(report: SessionReport) -> Vec<String> {
+        let text = to_csv(&[report]).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let row = reader.records().next().unwrap().unwrap();
+        row.iter().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn formula_starts_get_an_apostrophe() {
+        for text in [
+            "=1+1", "+1", "-1", "@SUM(A1)", "＝1+1", "＋1", "－1", "＠SUM", "\t=1", "\r=1",
+        ] {
+            assert_eq!(spreadsheet_safe(text), format!("'{text}"), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn leading_whitespace_of_any_kind_gets_an_apostrophe() {
+        for text in [
+            " =1+1",
+            "\n=1",
+            "\u{00A0}=1",
+            "\u{3000}=1",
+            "\u{2003}=1",
+            "\u{2028}=1",
+            "\u{200B}=1",
+            "\u{FEFF}=1",
+        ] {
+            assert_eq!(spreadsheet_safe(text), format!("'{text}"), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn separators_inside_a_cell_get_an_apostrophe() {
+        for text in ["Ann;=1+1", "Ann\t=1+1", "a;b", "a\tb"] {
+            assert_eq!(spreadsheet_safe(text), format!("'{text}"), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn harmless_cells_are_untouched() {
+        for text in [
+            "",
+            "Ann",
+            "Ann Smith",
+            "Ann = customer",
+            "a-b+c@d",
+            "José",
+            "'quoted already",
+            "12",
+        ] {
+            assert_eq!(spreadsheet_safe(text), text, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn separators_stay_inside_one_quoted_cell() {
+        let text = to_csv(&[report("Ann;=1+1", "ok")]).unwrap();
+        let row = text.lines().nth(1).unwrap();
+        assert!(row.contains("\"'Ann;=1+1\""), "{row}");
+        let cells = cells(report("Ann;=1+1", "tab\there"));
+        assert_eq!(cells[2], "'Ann;=1+1");
+        assert_eq!(cells[11], "'tab\there");
+    }
+
     #[test]
     fn csv_has_a_header_and_neutralises_formulas() {
         let at = time::macros::datetime!(2026-11-22 10:00 UTC);
@@ -183,10 +288,22 @@ mod tests {
         };
         let text = to_csv(&[report]).unwrap();
         let mut lines = text.lines();
-        assert!(lines.next().unwrap().starts_with("id,technician,customer"));
+        let header = lines.next().unwrap();
+        assert!(
+            header.starts_with("\"id\",\"technician\",\"customer\""),
+            "{header}"
+        );
         let row = lines.next().unwrap();
+        assert!(row.starts_with("1,\"tess\","), "{row}");
         assert!(row.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{row}");
         assert!(row.contains("customer_left"));
         assert!(row.contains("2026-11-22T10:00:00Z"));
+        // The value itself is kept: only the apostrophe is added.
+        let cells = cells(super::tests::report(
+            "-5 minutes late",
+            "a, \"quoted\" note",
+        ));
+        assert_eq!(cells[2], "'-5 minutes late");
+        assert_eq!(cells[11], "a, \"quoted\" note");
     }
 }

@@ -8,6 +8,7 @@ use protocol::{ErrorCode, Pin, ServerMessage, SessionId};
 use super::session::LiveSession;
 use super::{Hub, Outbox, Refusal};
 use crate::client_addr::AddrKey;
+use crate::names::clean_display_name;
 use crate::pin_book::{IssueError, IssueRequest, NotesTarget};
 use crate::pin_secret::LinkKey;
 use crate::store::{NewReport, PinState};
@@ -258,19 +259,11 @@ fn customer_link(base: &str, pin: &Pin, key: &str) -> String {
     format!("{base}/?code={pin}&key={key}")
 }
 
-/// Trims the name and drops control characters (they would only garble the
-/// console and the CSV report).
+/// The name as the console and the report show it: bidi overrides,
+/// invisible and control characters removed (see `names`).
 fn clean_name(name: &str) -> Result<String, Refusal> {
-    let name: String = name.trim().chars().filter(|c| !c.is_control()).collect();
-    if name.is_empty() {
-        return Err(Refusal::new(ErrorCode::NameRequired));
-    }
-    if name.chars().count() > MAX_NAME_CHARS {
-        return Err(Refusal::new(ErrorCode::TooLong).saying(format!(
-            "Please use a shorter name (at most {MAX_NAME_CHARS} characters)."
-        )));
-    }
-    Ok(name)
+    clean_display_name(name, MAX_NAME_CHARS)
+        .map_err(|p| Refusal::new(p.code()).saying(p.to_string()))
 }
 
 #[cfg(test)]
@@ -280,6 +273,11 @@ mod tests {
     #[test]
     fn names_are_cleaned_and_bounded() {
         assert_eq!(clean_name("  Ann\u{7}  ").unwrap(), "Ann");
+        assert_eq!(clean_name("\u{202E}Ann\u{200B}").unwrap(), "Ann");
+        assert_eq!(
+            clean_name("\u{200B}\u{200D}").unwrap_err().code,
+            ErrorCode::NameRequired
+        );
         assert_eq!(
             clean_name(" \t ").unwrap_err().code,
             ErrorCode::NameRequired

@@ -82,7 +82,7 @@ impl Store {
     /// Records a join; the row id becomes the session id.
     pub fn insert_report(&self, new: &NewReport) -> Result<SessionId> {
         let conn = self.conn();
-        exec_on(&conn, 
+        exec_on(&conn,
             "INSERT INTO sessions (technician, customer, pin_suffix, pin_created_at, joined_at, notes)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![

@@ -27,6 +27,8 @@ pub const PASSWORD: &str = "correct horse battery";
 
 pub struct TestServer {
     pub addr: SocketAddr,
+    /// The `--metrics-listen` address, for servers started with one.
+    pub metrics_addr: Option<SocketAddr>,
     pub clock: Clock,
     pub data: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
@@ -49,14 +51,34 @@ impl TestServer {
     }
 
     /// Starts on an existing data folder (restart tests).
-    pub async fn start_in(data: tempfile::TempDir, mut config: Config) -> Self {
+    pub async fn start_in(data: tempfile::TempDir, config: Config) -> Self {
+        Self::launch(data, config, None).await
+    }
+
+    /// A server that serves `/metrics` on a second port of its own
+    /// (`--metrics-listen`), found in `metrics_addr`.
+    pub async fn start_with_metrics_listener(tweak: impl FnOnce(&mut Config)) -> Self {
+        let data = tempfile::tempdir().unwrap();
+        add_technician(data.path(), "tess");
+        let mut config = Config::new(data.path());
+        tweak(&mut config);
+        let metrics = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::launch(data, config, Some(metrics)).await
+    }
+
+    async fn launch(
+        data: tempfile::TempDir,
+        mut config: Config,
+        metrics_listener: Option<TcpListener>,
+    ) -> Self {
         config.data_dir = data.path().to_owned();
         let clock = config.clock.clone();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
+        let metrics_addr = metrics_listener.as_ref().map(|l| l.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            signal::run(listener, config, async {
+            signal::run_with_metrics_listener(listener, metrics_listener, config, async {
                 let _ = stopped.await;
             })
             .await
@@ -64,6 +86,7 @@ impl TestServer {
         });
         TestServer {
             addr,
+            metrics_addr,
             clock,
             data,
             stop: Some(stop),
