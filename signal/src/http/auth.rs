@@ -39,27 +39,28 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// Resolves a cookie token to a technician, refreshing the idle timer.
-pub async fn technician_from_token(ctx: &Context, token: Option<&str>) -> Option<Technician> {
-    let login = token_hash(token?);
+/// `Ok(None)`: no cookie, or not a valid login.
+pub async fn technician_from_token(
+    ctx: &Context,
+    token: Option<&str>,
+) -> Result<Option<Technician>, Refusal> {
+    let Some(token) = token else {
+        return Ok(None);
+    };
+    let login = token_hash(token);
     let config = ctx.hub.config();
     let now = config.clock.now();
     let idle = config.idle_logout.as_secs() as i64;
     let key = login.clone();
-    match ctx
+    let found = ctx
         .hub
         .db()
         .call(move |store| store.use_login(&key, now, idle))
-        .await
-    {
-        Ok(found) => found.map(|s| Technician {
-            username: s.username,
-            login,
-        }),
-        Err(e) => {
-            tracing::error!("login lookup failed: {e}");
-            None
-        }
-    }
+        .await?;
+    Ok(found.map(|s| Technician {
+        username: s.username,
+        login,
+    }))
 }
 
 /// Requires a signed-in technician.
@@ -69,6 +70,7 @@ pub fn technician(ctx: Context) -> impl Filter<Extract = (Technician,), Error = 
         async move {
             technician_from_token(&ctx, token.as_deref())
                 .await
+                .map_err(reject)?
                 .ok_or_else(|| reject(ApiRejection::new(ErrorCode::NotSignedIn)))
         }
     })

@@ -158,9 +158,14 @@ impl Store {
 
     /// Runs `work` in one transaction, committed if it returns `Ok`.
     fn in_transaction(&self, work: impl FnOnce(&Transaction<'_>) -> Result<()>) -> Result<()> {
-        self.conn().execute_batch("BEGIN IMMEDIATE")?;
+        let before = {
+            let conn = self.conn();
+            conn.execute_batch("BEGIN IMMEDIATE")?;
+            conn.total_changes()
+        };
         let outcome = work(&Transaction(self)).and_then(|()| {
-            if self.faults.failing() {
+            // A full disk fails commits that write; reads still work.
+            if self.faults.failing() && self.conn().total_changes() != before {
                 return Err(StoreError::Commit(
                     "database or disk is full (injected)".into(),
                 ));

@@ -65,7 +65,7 @@ struct Connection {
     from: AddrKey,
     refusals: u32,
     /// When this console last marked its login as in use.
-    touched: Instant,
+    touched: time::OffsetDateTime,
 }
 
 /// A console in use keeps its login from idle logout; once a minute is
@@ -102,7 +102,8 @@ pub async fn run(
     metrics_sockets.inc();
     let config = hub.config();
     let heartbeat = config.heartbeat;
-    let join_deadline = config.clock.now() + config.join_timeout;
+    let opened_at = config.clock.now();
+    let join_deadline = opened_at + config.join_timeout;
     let side = match technician {
         Some(t) => {
             hub.connect_console(&t.username, &t.login, outbox.clone());
@@ -116,7 +117,7 @@ pub async fn run(
         side,
         from: AddrKey::of(ip),
         refusals: 0,
-        touched: Instant::now(),
+        touched: opened_at,
     };
     let limiter = frame_limiter();
 
@@ -302,8 +303,9 @@ impl Connection {
             // --- consoles ---
             (Side::Console(t), msg) => {
                 let t = t.clone();
-                if self.touched.elapsed() >= TOUCH_EVERY {
-                    self.touched = Instant::now();
+                let now = hub.config().clock.now();
+                if now - self.touched >= TOUCH_EVERY {
+                    self.touched = now;
                     hub.touch_login(&t.login);
                 }
                 match msg {

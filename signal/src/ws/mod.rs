@@ -93,7 +93,9 @@ pub fn route(ctx: Context) -> impl Filter<Extract = (Response,), Error = Rejecti
                     }
                 };
                 let technician: Option<Technician> =
-                    auth::technician_from_token(&ctx, token.as_deref()).await;
+                    auth::technician_from_token(&ctx, token.as_deref())
+                        .await
+                        .map_err(crate::http::reject)?;
                 let hub = ctx.hub.clone();
                 Ok(handshake.accept(socket_config(), move |socket| {
                     connection::run(socket, hub, ip, technician, (permit, connection))
