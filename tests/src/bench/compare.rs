@@ -5,6 +5,12 @@
 //! (Lifeline, peerjs, Lifeline, peerjs, ...) so that a machine that gets
 //! busier or quieter during the run shifts both alike; each figure is the
 //! median of the runs. Memory is measured on a fresh server each time.
+//!
+//! The benchmark and the server share one machine, so sessions/s is what
+//! the pair manages: where the client is the bottleneck both servers show
+//! about the same rate. Server CPU per session is the figure that compares
+//! the servers alone; the client's own CPU per session is printed beside
+//! it to tell which case a run is in.
 
 use std::sync::Arc;
 
@@ -69,7 +75,7 @@ pub async fn run(plan: &Plan) -> Result<Report> {
     throughput_rows(&mut table, plan, &batches, &mut failures);
 
     eprintln!(
-        "one technician: {} waiting, {} sessions at C = {}…",
+        "one technician: 0 then {} waiting, {} sessions at C = {}…",
         plan.queue_waiting, plan.queue_sessions, plan.queue_concurrency
     );
     if plan.queue_sessions > CONSOLE_BURST {
@@ -79,15 +85,19 @@ pub async fn run(plan: &Plan) -> Result<Report> {
             plan.queue_sessions
         );
     }
-    let queue = queue_load::run(
-        &serve_flags,
-        plan.queue_waiting,
-        plan.queue_sessions,
-        plan.queue_concurrency,
-    )
-    .await?;
-    failures.extend(queue.failures.iter().cloned());
-    queue_rows(&mut table, plan, &queue);
+    // The same with nobody else waiting, for contrast: what the long
+    // queue itself costs.
+    for waiting in [0, plan.queue_waiting] {
+        let queue = queue_load::run(
+            &serve_flags,
+            waiting,
+            plan.queue_sessions,
+            plan.queue_concurrency,
+        )
+        .await?;
+        failures.extend(queue.failures.iter().cloned());
+        queue_rows(&mut table, plan, &queue);
+    }
 
     for &n in &plan.idle_sizes {
         eprintln!("idle memory, N = {n}: Lifeline anonymous…");

@@ -107,7 +107,11 @@ pub async fn lifeline_flags() -> Result<Vec<String>> {
         .args(["serve", "--help"])
         .output()
         .await?;
-    let help = String::from_utf8_lossy(&out.stdout);
+    Ok(flags_for(&String::from_utf8_lossy(&out.stdout)))
+}
+
+/// The flags to add, given `signal serve --help`.
+fn flags_for(help: &str) -> Vec<String> {
     let has = |flag: &str| {
         help.split(|c: char| c.is_whitespace() || c == ',' || c == '=')
             .any(|word| word == flag)
@@ -122,5 +126,27 @@ pub async fn lifeline_flags() -> Result<Vec<String>> {
             flags.extend([flag.to_owned(), value.to_owned()]);
         }
     }
-    Ok(flags)
+    flags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adds_only_the_flags_the_build_lists() {
+        let old = "      --heartbeat <HEARTBEAT>\n          How often to ping [default: 20s]\n";
+        assert!(flags_for(old).is_empty());
+        let new = "      --max-connections-per-address <N>\n          Sockets per address [default: 64]\n\
+                   --join-timeout <JOIN_TIMEOUT>\n";
+        assert_eq!(
+            flags_for(new),
+            [
+                "--max-connections-per-address",
+                "1000000",
+                "--join-timeout",
+                "1h"
+            ]
+        );
+    }
 }

@@ -28,6 +28,10 @@ pub struct Batch {
     pub wall: Duration,
     /// The server's user plus system CPU time over the batch.
     pub cpu: Duration,
+    /// This benchmark's own CPU time over the batch: client and server
+    /// share the machine's cores, so a client that needs as much CPU as
+    /// the server caps sessions/s for both servers alike.
+    pub client_cpu: Duration,
     /// Every relayed frame's one-way latency, sorted.
     pub relay: Vec<Duration>,
 }
@@ -40,6 +44,11 @@ impl Batch {
     /// Milliseconds of server CPU per completed session.
     pub fn cpu_ms_per_session(&self) -> f64 {
         self.cpu.as_secs_f64() * 1000.0 / self.completed.max(1) as f64
+    }
+
+    /// Milliseconds of the benchmark's own CPU per completed session.
+    pub fn client_cpu_ms_per_session(&self) -> f64 {
+        self.client_cpu.as_secs_f64() * 1000.0 / self.completed.max(1) as f64
     }
 
     /// The relay latency percentile `p`, in milliseconds.
@@ -64,6 +73,7 @@ pub async fn run(target: Arc<Target>, sessions: usize, concurrency: usize) -> Re
     let next = Arc::new(AtomicUsize::new(0));
     let epoch = Instant::now();
     let cpu_before = process::cpu_time(pid)?;
+    let client_before = process::cpu_time(std::process::id())?;
     let started = Instant::now();
     let mut workers = JoinSet::new();
     for worker in 0..concurrency {
@@ -81,6 +91,7 @@ pub async fn run(target: Arc<Target>, sessions: usize, concurrency: usize) -> Re
         failures: Vec::new(),
         wall: Duration::ZERO,
         cpu: Duration::ZERO,
+        client_cpu: Duration::ZERO,
         relay: Vec::with_capacity(sessions * 10),
     };
     while let Some(results) = workers.join_next().await {
@@ -96,6 +107,7 @@ pub async fn run(target: Arc<Target>, sessions: usize, concurrency: usize) -> Re
     }
     batch.wall = started.elapsed();
     batch.cpu = process::cpu_time(pid)?.saturating_sub(cpu_before);
+    batch.client_cpu = process::cpu_time(std::process::id())?.saturating_sub(client_before);
     batch.relay.sort();
     Ok(batch)
 }
