@@ -165,11 +165,16 @@ async fn throughput_batches(plan: &Plan, serve_flags: &[String]) -> Result<Batch
 
 fn throughput_rows(table: &mut Comparison, plan: &Plan, all: &Batches, failures: &mut Vec<String>) {
     type Figure = fn(&Batch) -> Option<f64>;
-    let figures: [(&str, Figure, usize); 4] = [
+    let figures: [(&str, Figure, usize); 5] = [
         ("Sessions/s", |b| Some(b.per_second()), 1),
         (
             "Server CPU per session (ms)",
             |b| Some(b.cpu_ms_per_session()),
+            3,
+        ),
+        (
+            "Benchmark client CPU per session (ms)",
+            |b| Some(b.client_cpu_ms_per_session()),
             3,
         ),
         ("Relay latency p50 (ms)", |b| b.relay_ms(50.0), 2),
