@@ -8,7 +8,10 @@
 //! installed once under the target folder) side by side, with the same
 //! two-socket handshake, and prints one table (see `lifeline_tests::bench`):
 //!
-//! `cargo run --release -p lifeline-tests --bin bench_signal -- --compare --sessions 300`
+//! `cargo run --release -p lifeline-tests --bin bench_signal -- --compare --sessions 2000`
+//!
+//! That is the full run (about 3 minutes on 2 cores); `--sessions 300`
+//! shows everything works in about 80 s, with noisier throughput figures.
 //!
 //! It needs `target/release/signal` (`cargo build --release -p signal`) and
 //! starts it on a free port with a throwaway data folder. Not a test:
