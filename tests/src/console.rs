@@ -113,6 +113,16 @@ impl Console {
         Ok(())
     }
 
+    /// Waits until the queue shows at least `count` sessions waiting.
+    pub async fn wait_for_waiting(&self, count: usize, within: Duration) -> Result<()> {
+        let mut waiting = self.waiting.clone();
+        tokio::time::timeout(within, waiting.wait_for(|set| set.len() >= count))
+            .await
+            .map_err(|_| format!("the queue did not reach {count} waiting within {within:?}"))?
+            .map_err(|_| "the console socket closed")?;
+        Ok(())
+    }
+
     pub fn send(&self, message: &ClientMessage) -> Result<()> {
         self.outgoing
             .send(socket::encode(message)?)

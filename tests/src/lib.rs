@@ -12,6 +12,9 @@
 //! - [`console`]: a technician's console socket shared by many sessions,
 //!   with replies routed to each session (the benchmark's technician side).
 //! - [`handshake`]: one support session over the wire, as both sides, timed.
+//! - [`peerjs`]: peerjs-server (npm `peer`) installed and started, the
+//!   benchmark's point of comparison; killed when dropped.
+//! - [`bench`]: the parts of the side-by-side signalling benchmark.
 //! - [`browser`]: chromedriver and headless Chromium sessions.
 //! - [`flow`]: the support flow's steps in the two browsers.
 //! - [`scenario`]: runs a two-browser scenario so that every browser quits,
@@ -23,11 +26,13 @@
 
 pub mod api;
 pub mod artifacts;
+pub mod bench;
 pub mod browser;
 pub mod console;
 pub mod flow;
 pub mod handshake;
 pub mod page;
+pub mod peerjs;
 pub mod process;
 pub mod scenario;
 pub mod server;

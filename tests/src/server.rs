@@ -26,6 +26,9 @@ pub struct Options {
     pub pin_ttl: Option<String>,
     /// Technician accounts to create before starting, as (name, password).
     pub technicians: Vec<(String, String)>,
+    /// More `signal serve` flags, e.g. the benchmark's raised connection
+    /// caps. Appended last, so they override nothing set above.
+    pub extra_args: Vec<String>,
 }
 
 impl Default for Options {
@@ -34,6 +37,7 @@ impl Default for Options {
             static_dir: None,
             pin_ttl: None,
             technicians: vec![(TECHNICIAN.into(), PASSWORD.into())],
+            extra_args: Vec::new(),
         }
     }
 }
@@ -82,6 +86,7 @@ impl Server {
         if let Some(ttl) = &options.pin_ttl {
             command.arg("--pin-ttl").arg(ttl);
         }
+        command.args(&options.extra_args);
         let child = command
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;

@@ -28,7 +28,9 @@ pub async fn connect(ws_url: &str, origin: Option<&str>, cookie: Option<&str>) -
             .headers_mut()
             .insert("cookie", HeaderValue::from_str(cookie)?);
     }
-    let (stream, _) = tokio_tungstenite::connect_async(request).await?;
+    // No Nagle, as browsers do for WebSockets: otherwise a small frame
+    // written right after another waits for the peer's delayed ACK (~40 ms).
+    let (stream, _) = tokio_tungstenite::connect_async_with_config(request, None, true).await?;
     Ok(Socket { stream })
 }
 
@@ -70,6 +72,12 @@ impl Socket {
         }
     }
 
+    /// Closes politely and waits (up to `within`) for the server's answer,
+    /// so the server has finished with the socket when this returns.
+    pub async fn close(self, within: Duration) -> Result<()> {
+        close(self.stream, within).await
+    }
+
     /// Splits into the raw halves, for a reader task and a writer task.
     pub fn into_inner(self) -> Stream {
         self.stream
@@ -80,6 +88,23 @@ impl Socket {
     pub async fn idle(mut self) {
         while let Some(Ok(_)) = self.stream.next().await {}
     }
+}
+
+/// The closing handshake: our close frame, then reading until the server's
+/// close frame or the end of the stream. Frames still in flight are dropped.
+pub async fn close(mut stream: Stream, within: Duration) -> Result<()> {
+    let closing = async {
+        stream.close(None).await?;
+        while let Some(frame) = stream.next().await {
+            if matches!(frame, Err(_) | Ok(Message::Close(_))) {
+                break;
+            }
+        }
+        Ok::<_, crate::Error>(())
+    };
+    tokio::time::timeout(within, closing)
+        .await
+        .map_err(|_| format!("the server did not close the socket within {within:?}"))?
 }
 
 /// A protocol frame as a WebSocket text message.

@@ -4,6 +4,15 @@
 //!
 //! `cargo run --release -p lifeline-tests --bin bench_signal -- --sessions 500`
 //!
+//! With `--compare` it measures Lifeline against peerjs-server (npm `peer`,
+//! installed once under the target folder) side by side, with the same
+//! two-socket handshake, and prints one table (see `lifeline_tests::bench`):
+//!
+//! `cargo run --release -p lifeline-tests --bin bench_signal -- --compare --sessions 2000`
+//!
+//! That is the full run (about 3 minutes on 2 cores); `--sessions 300`
+//! shows everything works in about 80 s, with noisier throughput figures.
+//!
 //! It needs `target/release/signal` (`cargo build --release -p signal`) and
 //! starts it on a free port with a throwaway data folder. Not a test:
 //! nothing here asserts a speed.
@@ -14,21 +23,24 @@ use std::time::Duration;
 use clap::Parser;
 use lifeline_tests::Result;
 use lifeline_tests::api::TechnicianClient;
+use lifeline_tests::bench::compare::{self, Plan};
+use lifeline_tests::bench::hold::{self, HoldSpec, IdleKind};
+use lifeline_tests::bench::{target, waiting};
 use lifeline_tests::console::Console;
 use lifeline_tests::handshake::{self, Timings};
 use lifeline_tests::process;
 use lifeline_tests::server::{Options, Server};
-use lifeline_tests::socket;
 use lifeline_tests::stats::{Table, ms, percentile};
-use protocol::{ClientMessage, ServerMessage};
+use protocol::ServerMessage;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-/// Benchmark the release signalling server.
+/// Benchmark the release signalling server, alone or against peerjs-server.
 #[derive(Debug, Parser)]
 struct Args {
     /// Complete sessions to run (PIN, join, queue, start, relay, leave).
+    /// With --compare: sessions per batch (one server, one level, one run).
     #[arg(long, default_value_t = 500)]
     sessions: usize,
     /// Sessions in flight at once.
@@ -46,6 +58,55 @@ struct Args {
     /// Idle waiting customers opened for the memory figure (default: --sessions).
     #[arg(long)]
     idle: Option<usize>,
+
+    /// Compare with peerjs-server side by side (installs npm `peer` once).
+    #[arg(long)]
+    compare: bool,
+    /// --compare: concurrency levels.
+    #[arg(long, value_delimiter = ',', default_value = "1,16,64")]
+    levels: Vec<usize>,
+    /// --compare: batches per server and level, alternating between servers.
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// --compare: untimed sessions per server before the first batch.
+    #[arg(long, default_value_t = 100)]
+    warmup: usize,
+    /// --compare: idle socket counts for the memory figures.
+    #[arg(long, value_delimiter = ',', default_value = "1000,10000")]
+    idle_sizes: Vec<usize>,
+    /// --compare: idle sockets held at once in the "none dropped" step (0: skip).
+    #[arg(long, default_value_t = 19_000)]
+    hold: usize,
+    /// --compare: most idle sockets one holder process opens. The hard
+    /// open-files limit bounds it.
+    #[arg(long, default_value_t = 5_000)]
+    per_process: usize,
+    /// --compare: customers waiting for the one-technician case.
+    #[arg(long, default_value_t = 200)]
+    queue_waiting: usize,
+    /// --compare: sessions run for that technician (at most 200: the
+    /// console's burst, beyond which its frame rate paces the run).
+    #[arg(long, default_value_t = 150)]
+    queue_sessions: usize,
+    /// --compare: that technician's sessions in flight.
+    #[arg(long, default_value_t = 64)]
+    queue_concurrency: usize,
+
+    /// Internal: be a holder process that opens this many idle sockets.
+    #[arg(long, hide = true)]
+    hold_idle: Option<usize>,
+    /// Internal: `anonymous` (Lifeline) or `peer` (peerjs-server).
+    #[arg(long, hide = true, default_value = "anonymous")]
+    hold_kind: String,
+    /// Internal: the WebSocket endpoint to hold sockets at.
+    #[arg(long, hide = true)]
+    target: Option<String>,
+    /// Internal: the Origin header for Lifeline sockets.
+    #[arg(long, hide = true)]
+    origin: Option<String>,
+    /// Internal: a prefix that makes peer ids unique across holders.
+    #[arg(long, hide = true, default_value = "")]
+    id_prefix: String,
 }
 
 const PASSWORD: &str = "benchmark password";
@@ -53,6 +114,63 @@ const PASSWORD: &str = "benchmark password";
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
+    // Thousands of sockets: this process (waiting customers), its holder
+    // children and the servers it starts all inherit the raised limit.
+    process::raise_open_files_limit()?;
+    if let Some(count) = args.hold_idle {
+        return hold::child(HoldSpec {
+            kind: IdleKind::from_arg(&args.hold_kind)?,
+            count,
+            target: args.target.clone().ok_or("--hold-idle needs --target")?,
+            origin: args.origin.clone(),
+            id_prefix: args.id_prefix.clone(),
+        })
+        .await;
+    }
+    if args.compare {
+        return run_comparison(&args).await;
+    }
+    lifeline_only(&args).await
+}
+
+/// `--compare`: the side-by-side table.
+async fn run_comparison(args: &Args) -> Result<()> {
+    let plan = Plan {
+        sessions: args.sessions,
+        levels: args.levels.clone(),
+        runs: args.runs.max(1),
+        warmup: args.warmup,
+        idle_sizes: args.idle_sizes.clone(),
+        hold: args.hold,
+        per_process: args.per_process,
+        queue_waiting: args.queue_waiting,
+        queue_sessions: args.queue_sessions,
+        queue_concurrency: args.queue_concurrency,
+    };
+    let began = Instant::now();
+    let report = compare::run(&plan).await?;
+    println!("\n{}", report.table.text());
+    println!("Markdown:\n\n{}", report.table.markdown());
+    println!(
+        "signal serve flags added: {}; whole run took {:.0} s",
+        if report.serve_flags.is_empty() {
+            "none".to_owned()
+        } else {
+            report.serve_flags.join(" ")
+        },
+        began.elapsed().as_secs_f64()
+    );
+    for failure in report.failures.iter().take(5) {
+        eprintln!("failure: {failure}");
+    }
+    if !report.failures.is_empty() {
+        return Err(format!("{} sessions failed", report.failures.len()).into());
+    }
+    Ok(())
+}
+
+/// The Lifeline-only benchmark (no `--compare`): the README's figures.
+async fn lifeline_only(args: &Args) -> Result<()> {
     let idle = args.idle.unwrap_or(args.sessions);
     let technicians = args
         .sessions
@@ -76,6 +194,7 @@ async fn main() -> Result<()> {
         technicians: (0..technicians)
             .map(|i| (format!("bench{i}"), PASSWORD.to_owned()))
             .collect(),
+        extra_args: target::lifeline_flags().await?,
     })
     .await?;
     let pid = server.pid().ok_or("the server has no pid")?;
@@ -90,7 +209,7 @@ async fn main() -> Result<()> {
     // run cannot hide what waiting sessions cost.
     eprintln!("opening {idle} idle waiting customers…");
     let before = process::memory(pid)?;
-    let idlers = open_idle_customers(&server, &techs, idle, args.concurrency).await?;
+    let idlers = waiting::open(&server, &techs, idle, args.concurrency).await?;
     let after = process::memory(pid)?;
     drop(idlers);
 
@@ -98,7 +217,7 @@ async fn main() -> Result<()> {
         "running {} sessions, {} at a time…",
         args.sessions, args.concurrency
     );
-    let run = run_sessions(&server, &techs, &args).await?;
+    let run = run_sessions(&server, &techs, args).await?;
     let end_memory = process::memory(pid)?;
 
     let mut relay: Vec<Duration> = run
@@ -180,46 +299,6 @@ async fn main() -> Result<()> {
 
 fn opt_ms(d: Option<Duration>) -> String {
     d.map(ms).unwrap_or_else(|| "–".into())
-}
-
-/// `idle` customers joined and waiting, each kept alive by a task that
-/// reads (and so answers pings). Dropping the set closes them.
-async fn open_idle_customers(
-    server: &Server,
-    techs: &[Arc<TechnicianClient>],
-    idle: usize,
-    concurrency: usize,
-) -> Result<JoinSet<()>> {
-    let gate = Arc::new(Semaphore::new(concurrency.max(1)));
-    let mut joining: JoinSet<Result<socket::Socket>> = JoinSet::new();
-    for i in 0..idle {
-        let tech = techs[i % techs.len()].clone();
-        let (ws, gate) = (server.ws_url(), gate.clone());
-        joining.spawn(async move {
-            let _permit = gate.acquire_owned().await?;
-            let pin = tech.new_pin(None).await?;
-            let mut customer = socket::connect(&ws, Some(&tech.origin()), None).await?;
-            customer
-                .send(&ClientMessage::Join {
-                    pin: pin.pin.as_str().to_owned(),
-                    name: format!("Idle customer {i}"),
-                    key: None,
-                })
-                .await?;
-            customer
-                .recv_until(Duration::from_secs(30), |f| {
-                    matches!(f, ServerMessage::Joined { .. }).then_some(())
-                })
-                .await?;
-            Ok(customer)
-        });
-    }
-    let mut idlers = JoinSet::new();
-    while let Some(joined) = joining.join_next().await {
-        let customer = joined??;
-        idlers.spawn(customer.idle());
-    }
-    Ok(idlers)
 }
 
 struct Run {
