@@ -65,6 +65,9 @@ pub async fn run(
                 .iter()
                 .any(|e| e.id == id && e.status == SessionStatus::Waiting)
                 .then_some(()),
+            ServerMessage::QueueUpdate { session } => {
+                (session.id == id && session.status == SessionStatus::Waiting).then_some(())
+            }
             _ => None,
         })
         .await
