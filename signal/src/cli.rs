@@ -98,8 +98,11 @@ pub struct ServeArgs {
     /// Failed PIN attempts allowed per address (IPv6: per /64) per minute.
     #[arg(long, env = "LIFELINE_JOIN_FAILURES_PER_ADDRESS", default_value_t = 5)]
     pub join_failures_per_address: u32,
-    /// Failed PIN attempts allowed per minute across the whole server.
-    #[arg(long, env = "LIFELINE_JOIN_FAILURES_GLOBAL", default_value_t = 20)]
+    /// Failed typed-PIN attempts allowed per minute across the whole server
+    /// (twice that at once). Customers who open their link are never counted
+    /// nor refused. The default keeps a botnet's chance of finding a given
+    /// 20-minute PIN below 1 in 10 000 (docs/security.md).
+    #[arg(long, env = "LIFELINE_JOIN_FAILURES_GLOBAL", default_value_t = 4)]
     pub join_failures_global: u32,
     /// How often to ping open sockets; silent ones are dropped after three.
     /// More than zero, at most 10m.

@@ -136,9 +136,11 @@ impl Config {
                 burst: 5,
                 per_minute: 5,
             },
+            // 8 + 4 × 20 = 88 wrong PINs in a PIN's 20-minute life: a
+            // chance below 1e-4 of finding it (docs/security.md).
             join_failures_global: FailureBudget {
-                burst: 40,
-                per_minute: 20,
+                burst: 8,
+                per_minute: 4,
             },
             login_failures: FailureBudget {
                 burst: 5,
@@ -241,5 +243,17 @@ mod tests {
                 .to_string()
                 .contains("--idle-logout")
         );
+    }
+
+    #[test]
+    fn default_budgets_keep_a_live_pin_safe_from_a_botnet() {
+        // However many addresses guess, at most burst + rate × life wrong
+        // PINs are tried during one PIN's life, out of a million.
+        let config = Config::new("/tmp/x");
+        let minutes = config.pin_ttl.as_secs() / 60;
+        let g = config.join_failures_global;
+        let guesses = u64::from(g.burst) + u64::from(g.per_minute) * minutes;
+        let chance = guesses as f64 / 1_000_000.0;
+        assert!(chance < 1e-4, "{guesses} guesses: {chance}");
     }
 }
