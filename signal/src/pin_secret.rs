@@ -104,6 +104,12 @@ pub struct LinkKey {
     pub hash: String,
 }
 
+impl Default for LinkKey {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl LinkKey {
     pub fn new() -> Self {
         let mut raw = [0u8; 16];

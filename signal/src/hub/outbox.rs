@@ -7,11 +7,12 @@
 //! is told to close. Queueing never waits, so one stuck client can never
 //! stall the hub or anyone else's session.
 
-use std::sync::Arc;
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use protocol::ServerMessage;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::Notify;
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 /// Identifies one WebSocket connection for its whole life.
@@ -82,6 +83,11 @@ impl CloseCause {
 /// State both ends of one socket's queue share.
 #[derive(Debug, Default)]
 struct Shared {
+    /// Frames not yet taken by the writer. A plain deque allocates nothing
+    /// until the first frame, unlike a channel: most sockets are idle.
+    frames: Mutex<VecDeque<Frame>>,
+    /// Wakes the writer when a frame is queued.
+    ready: Notify,
     /// Bytes queued and not yet written to the socket.
     queued: AtomicUsize,
     /// The first reason given for closing; 0 while open.
@@ -94,27 +100,23 @@ struct Shared {
 #[derive(Debug, Clone)]
 pub struct Outbox {
     pub conn: ConnId,
-    tx: mpsc::UnboundedSender<Frame>,
     shared: Arc<Shared>,
 }
 
 /// The socket task's end of an [`Outbox`].
 pub struct Inbox {
-    rx: mpsc::UnboundedReceiver<Frame>,
     shared: Arc<Shared>,
 }
 
 impl Outbox {
     pub fn new() -> (Outbox, Inbox) {
-        let (tx, rx) = mpsc::unbounded_channel();
         let shared = Arc::new(Shared::default());
         (
             Outbox {
                 conn: ConnId::next(),
-                tx,
                 shared: shared.clone(),
             },
-            Inbox { rx, shared },
+            Inbox { shared },
         )
     }
 
@@ -131,10 +133,12 @@ impl Outbox {
             self.close_because(CloseCause::TooSlow);
             return;
         }
-        if self.tx.send(frame).is_err() {
-            // The socket is gone; nothing will ever read the count again.
-            self.shared.queued.fetch_sub(len, Ordering::AcqRel);
-        }
+        self.shared
+            .frames
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push_back(frame);
+        self.shared.ready.notify_one();
     }
 
     /// Asks the socket to close (sign-out, shutdown).
@@ -172,14 +176,24 @@ async fn closed(shared: &Shared) -> CloseCause {
 }
 
 impl Inbox {
-    /// The next frame to write; `None` once every [`Outbox`] is dropped.
-    pub async fn next(&mut self) -> Option<Frame> {
-        self.rx.recv().await
+    /// The next frame to write, waiting for one.
+    pub async fn next(&self) -> Frame {
+        loop {
+            let ready = self.shared.ready.notified();
+            if let Some(frame) = self.try_next() {
+                return frame;
+            }
+            ready.await;
+        }
     }
 
     /// A frame already queued, without waiting.
-    pub fn try_next(&mut self) -> Option<Frame> {
-        self.rx.try_recv().ok()
+    pub fn try_next(&self) -> Option<Frame> {
+        self.shared
+            .frames
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop_front()
     }
 
     /// Call once a frame from [`Inbox::next`] has been written out.
@@ -199,7 +213,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_reader_that_stops_reading_is_told_to_close() {
-        let (outbox, mut inbox) = Outbox::new();
+        let (outbox, inbox) = Outbox::new();
         let big = ServerMessage::Welcome {
             technician: "x".repeat(100 * 1024),
         };
@@ -213,7 +227,7 @@ mod tests {
         assert_eq!(inbox.closed().await, CloseCause::TooSlow);
         assert!(outbox.queued_bytes() <= MAX_QUEUED_BYTES);
         // Writing frames out gives the budget back.
-        let first = inbox.next().await.unwrap();
+        let first = inbox.next().await;
         inbox.written(&first);
         assert_eq!(
             outbox.queued_bytes(),

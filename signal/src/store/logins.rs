@@ -110,11 +110,11 @@ impl Store {
 
     /// Forgets every login idle for longer than `idle_secs`.
     pub fn purge_idle_logins(&self, now: OffsetDateTime, idle_secs: i64) -> Result<usize> {
-        Ok(exec_on(
+        exec_on(
             &self.conn(),
             "DELETE FROM logins WHERE last_seen_at < ?1",
             params![to_unix(now) - idle_secs],
-        )?)
+        )
     }
 }
 

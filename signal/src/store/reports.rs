@@ -117,11 +117,11 @@ impl Store {
 
     /// Closes every report still open, e.g. after a crash or at shutdown.
     pub fn end_open_reports(&self, at: OffsetDateTime, reason: EndReason) -> Result<usize> {
-        Ok(exec_on(
+        exec_on(
             &self.conn(),
             "UPDATE sessions SET ended_at = ?1, end_reason = ?2 WHERE ended_at IS NULL",
             params![to_unix(at), reason.as_str()],
-        )?)
+        )
     }
 
     pub fn add_consent_event(

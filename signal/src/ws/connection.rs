@@ -14,7 +14,7 @@ use governor::clock::MonotonicClock;
 use governor::{Quota, RateLimiter};
 use protocol::limits::MAX_FRAME_BYTES;
 use protocol::{ClientMessage, ErrorCode, SessionId};
-use tokio::sync::mpsc;
+use std::sync::Arc;
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
@@ -122,9 +122,9 @@ pub async fn run(
     let limiter = frame_limiter();
 
     let (sink, mut stream) = socket.split();
-    let (control, control_rx) = mpsc::channel(4);
+    let control = Arc::new(Control::default());
     let stall = WriteStall::new();
-    let mut writer = tokio::spawn(writer::run(sink, inbox, control_rx, stall.clone()));
+    let mut writer = tokio::spawn(writer::run(sink, inbox, control.clone(), stall.clone()));
 
     let mut ping = tokio::time::interval_at(Instant::now() + heartbeat, heartbeat);
     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -161,7 +161,10 @@ pub async fn run(
                     continue;
                 }
                 let flow = match text {
-                    Some(text) => conn.on_text(text.as_str()).await,
+                    // Boxed: handling a frame is the largest state this
+                    // task has, and it would otherwise be allocated for
+                    // every socket for its whole life, idle or not.
+                    Some(text) => Box::pin(conn.on_text(text.as_str())).await,
                     None => conn.refuse_and_continue(
                         Refusal::new(ErrorCode::MalformedMessage).saying("Send JSON text frames, not binary ones."),
                     ),
@@ -195,15 +198,14 @@ pub async fn run(
                     conn.hub.metrics().join_timeouts.inc();
                     break Some(Some((CLOSE_POLICY, "no session joined in time")));
                 }
-                // A full control queue means a ping is already waiting.
-                let _ = control.try_send(Control::Ping);
+                control.ping();
             }
         }
     };
 
     match close {
         Some(how) if !writer.is_finished() => {
-            let _ = control.send(Control::Close(how)).await;
+            control.close(how);
             if tokio::time::timeout(Duration::from_secs(2), &mut writer)
                 .await
                 .is_err()

@@ -35,7 +35,7 @@ const HARD_FRAME_LIMIT: usize = 2 * MAX_FRAME_BYTES;
 /// Bytes read from the network at a time. Signalling frames are a few KiB,
 /// and the buffer is allocated for every open socket, idle or not: the
 /// library's default (128 KiB) was nearly all of an idle socket's cost.
-const READ_BUFFER: usize = 4 * 1024;
+const READ_BUFFER: usize = 2 * 1024;
 
 /// Unsent bytes tungstenite may hold beyond what the kernel took; with
 /// the per-socket queue cap this bounds what a non-reading client costs.

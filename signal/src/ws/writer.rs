@@ -7,9 +7,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
+
 use futures_util::SinkExt;
 use futures_util::stream::SplitSink;
-use tokio::sync::mpsc;
+use tokio::sync::Notify;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
@@ -18,13 +21,36 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use super::upgrade::Socket;
 use crate::hub::Inbox;
 
-/// What the reader asks the writer to do besides sending queued frames.
-#[derive(Debug)]
-pub enum Control {
-    Ping,
-    /// Send what is queued, then close: with this code and reason, or
-    /// answering the client's own Close frame when `None`.
-    Close(Option<(u16, &'static str)>),
+/// How to close: with this code and reason, or (`None`) answering the
+/// client's own Close frame.
+pub type CloseHow = Option<(u16, &'static str)>;
+
+/// What the reader asks the writer to do besides sending queued frames:
+/// a few flags and one wake-up, which (unlike a channel) allocate nothing
+/// per message.
+#[derive(Debug, Default)]
+pub struct Control {
+    ping: AtomicBool,
+    close: Mutex<Option<CloseHow>>,
+    wake: Notify,
+}
+
+impl Control {
+    /// Send a ping (if one is already waiting, this is the same one).
+    pub fn ping(&self) {
+        self.ping.store(true, Ordering::Release);
+        self.wake.notify_one();
+    }
+
+    /// Send what is queued, then close.
+    pub fn close(&self, how: CloseHow) {
+        *self.close.lock().unwrap_or_else(|e| e.into_inner()) = Some(how);
+        self.wake.notify_one();
+    }
+
+    fn take_close(&self) -> Option<CloseHow> {
+        self.close.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
 }
 
 /// When the write in progress started, for the reader to judge.
@@ -73,29 +99,28 @@ const CLOSE_GRACE: Duration = Duration::from_secs(1);
 pub async fn run(
     mut sink: SplitSink<Socket, Message>,
     mut inbox: Inbox,
-    mut control: mpsc::Receiver<Control>,
+    control: Arc<Control>,
     stall: WriteStall,
 ) {
     loop {
+        let woken = control.wake.notified();
+        if let Some(how) = control.take_close() {
+            let _ = tokio::time::timeout(CLOSE_GRACE, close(&mut sink, &mut inbox, how)).await;
+            return;
+        }
+        if control.ping.swap(false, Ordering::AcqRel) {
+            stall.begin();
+            let sent = sink.send(Message::Ping(Default::default())).await;
+            stall.end();
+            if sent.is_err() {
+                return;
+            }
+            continue;
+        }
         tokio::select! {
             biased;
-            ctl = control.recv() => match ctl {
-                Some(Control::Ping) => {
-                    stall.begin();
-                    let sent = sink.send(Message::Ping(Default::default())).await;
-                    stall.end();
-                    if sent.is_err() {
-                        return;
-                    }
-                }
-                Some(Control::Close(how)) => {
-                    let _ = tokio::time::timeout(CLOSE_GRACE, close(&mut sink, &mut inbox, how)).await;
-                    return;
-                }
-                None => return,
-            },
+            () = woken => {}
             frame = inbox.next() => {
-                let Some(frame) = frame else { return };
                 stall.begin();
                 // Everything already queued goes out with one flush.
                 let mut ok = sink.feed(Message::Text(frame.text())).await.is_ok();
@@ -114,11 +139,7 @@ pub async fn run(
     }
 }
 
-async fn close(
-    sink: &mut SplitSink<Socket, Message>,
-    inbox: &mut Inbox,
-    how: Option<(u16, &'static str)>,
-) {
+async fn close(sink: &mut SplitSink<Socket, Message>, inbox: &mut Inbox, how: CloseHow) {
     // Frames already queued (an error, `ended`) still go out first.
     while let Some(frame) = inbox.try_next() {
         if sink.feed(Message::Text(frame.text())).await.is_err() {
