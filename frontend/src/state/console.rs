@@ -830,6 +830,37 @@ mod tests {
     }
 
     #[test]
+    fn queue_changes_arrive_one_entry_at_a_time() {
+        let mut s = signed_in();
+        queue(&mut s, vec![entry(1, "Ann", "56", SessionStatus::Waiting)]);
+        let rang = s.ring;
+        server(
+            &mut s,
+            ServerMessage::QueueUpdate {
+                session: entry(2, "Bob", "78", SessionStatus::Waiting),
+            },
+        );
+        assert_eq!(s.ring, rang.wrapping_add(1), "a newcomer rings");
+        server(
+            &mut s,
+            ServerMessage::QueueUpdate {
+                session: entry(1, "Ann", "56", SessionStatus::Active),
+            },
+        );
+        assert_eq!(s.ring, rang.wrapping_add(1), "a change does not ring");
+        assert_eq!(s.queue.len(), 2);
+        assert_eq!(s.queue[0].status, SessionStatus::Active);
+        server(
+            &mut s,
+            ServerMessage::QueueRemove {
+                session: SessionId(1),
+            },
+        );
+        assert_eq!(s.queue.len(), 1);
+        assert_eq!(s.queue[0].customer, "Bob");
+    }
+
+    #[test]
     fn signing_out_forgets_everything() {
         let mut s = signed_in();
         queue(&mut s, vec![entry(1, "Ann", "56", SessionStatus::Waiting)]);
