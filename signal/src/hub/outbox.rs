@@ -44,6 +44,11 @@ impl Frame {
         ))
     }
 
+    /// A frame from text that is already one serialised message.
+    pub fn from_json_text(text: String) -> Self {
+        Frame(Utf8Bytes::from(text))
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }

@@ -3,10 +3,11 @@
 //! The sender is whoever owns the socket, never what a frame claims: the
 //! hub looks the session up from the socket's side and stamps `from`.
 
-use protocol::{ErrorCode, Role, ServerMessage, SessionId};
+use protocol::{ErrorCode, Role, SessionId};
+use serde_json::value::RawValue;
 
 use super::session::LiveSession;
-use super::{ConnId, Hub, Refusal, State};
+use super::{ConnId, Frame, Hub, Refusal, State};
 
 impl Hub {
     /// Customer → technician.
@@ -14,16 +15,13 @@ impl Hub {
         &self,
         id: SessionId,
         conn: ConnId,
-        data: serde_json::Value,
+        data: &RawValue,
     ) -> Result<(), Refusal> {
+        let frame = signal_frame(id, Role::Customer, data);
         let mut state = self.state();
         let session = customer_session(&mut state, id, conn)?;
         let console = session.console.as_ref().ok_or_else(not_started)?;
-        console.send(ServerMessage::Signal {
-            session: id,
-            from: Role::Customer,
-            data,
-        });
+        console.send_frame(frame);
         Ok(())
     }
 
@@ -33,17 +31,29 @@ impl Hub {
         technician: &str,
         conn: ConnId,
         id: SessionId,
-        data: serde_json::Value,
+        data: &RawValue,
     ) -> Result<(), Refusal> {
+        let frame = signal_frame(id, Role::Technician, data);
         let mut state = self.state();
         let session = console_session(&mut state, technician, conn, id)?;
-        session.customer.send(ServerMessage::Signal {
-            session: id,
-            from: Role::Technician,
-            data,
-        });
+        session.customer.send_frame(frame);
         Ok(())
     }
+}
+
+/// The relayed `signal` frame, written around the sender's `data` text
+/// as it came (already checked to be JSON): the server never parses SDP.
+/// Built before taking the lock, which it then holds only to look up.
+fn signal_frame(session: SessionId, from: Role, data: &RawValue) -> Frame {
+    let from = match from {
+        Role::Customer => "customer",
+        Role::Technician => "technician",
+    };
+    Frame::from_json_text(format!(
+        r#"{{"type":"signal","session":{},"from":"{from}","data":{}}}"#,
+        session.0,
+        data.get()
+    ))
 }
 
 fn not_started() -> Refusal {
@@ -86,4 +96,26 @@ pub(super) fn console_session<'a>(
             .saying("This session is running in another console window."));
     }
     Ok(session)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use protocol::ServerMessage;
+
+    #[test]
+    fn a_relayed_frame_is_the_typed_message() {
+        let data =
+            RawValue::from_string(r#"{"sdp":"v=0\r\n","candidates":[1,2.5]}"#.into()).unwrap();
+        let frame = signal_frame(SessionId(7), Role::Customer, &data);
+        let parsed: ServerMessage = serde_json::from_str(frame.text().as_str()).unwrap();
+        assert_eq!(
+            parsed,
+            ServerMessage::Signal {
+                session: SessionId(7),
+                from: Role::Customer,
+                data: serde_json::from_str(data.get()).unwrap(),
+            }
+        );
+    }
 }

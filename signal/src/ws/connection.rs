@@ -18,7 +18,7 @@ use std::sync::Arc;
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
-use super::frames;
+use super::frames::{self, Parsed};
 use super::upgrade::Socket;
 use super::writer::{self, Control, WriteStall};
 use crate::capacity::Permit;
@@ -26,6 +26,7 @@ use crate::client_addr::AddrKey;
 use crate::http::auth::Technician;
 use crate::hub::{CloseCause, Hub, Outbox, Refusal};
 use crate::serve::ConnectionPermit;
+use serde_json::value::RawValue;
 
 /// Close codes (RFC 6455).
 const CLOSE_POLICY: u16 = 1008;
@@ -50,6 +51,13 @@ enum Side {
     Customer(SessionId),
     /// A signed-in technician's console.
     Console(Technician),
+}
+
+/// What reading a frame came to.
+enum Step {
+    Done(Flow),
+    /// A message for the hub that may wait for the database.
+    Dispatch(ClientMessage),
 }
 
 /// Whether to keep the socket open after a frame.
@@ -161,10 +169,14 @@ pub async fn run(
                     continue;
                 }
                 let flow = match text {
-                    // Boxed: handling a frame is the largest state this
-                    // task has, and it would otherwise be allocated for
-                    // every socket for its whole life, idle or not.
-                    Some(text) => Box::pin(conn.on_text(text.as_str())).await,
+                    Some(text) => match conn.on_text(text.as_str()) {
+                        Step::Done(flow) => flow,
+                        // Boxed: handling a message is the largest state
+                        // this task has, and it would otherwise be
+                        // allocated for every socket for its whole life,
+                        // idle or not. Signalling never gets here.
+                        Step::Dispatch(msg) => Box::pin(conn.on_message(msg)).await,
+                    },
                     None => conn.refuse_and_continue(
                         Refusal::new(ErrorCode::MalformedMessage).saying("Send JSON text frames, not binary ones."),
                     ),
@@ -228,17 +240,63 @@ fn too_big() -> Refusal {
 }
 
 impl Connection {
-    async fn on_text(&mut self, text: &str) -> Flow {
+    /// Reads a text frame; signalling is relayed at once, anything else is
+    /// handed back for [`Connection::on_message`].
+    fn on_text(&mut self, text: &str) -> Step {
         if text.len() > MAX_FRAME_BYTES {
             self.refuse(too_big());
-            return Flow::Close(CLOSE_TOO_BIG, "frame too large");
+            return Step::Done(Flow::Close(CLOSE_TOO_BIG, "frame too large"));
         }
-        match frames::parse(text) {
-            Ok(msg) => match self.dispatch(msg).await {
-                Ok(()) => Flow::Continue,
-                Err(refusal) => self.refuse_and_continue(refusal),
-            },
+        let relayed = match frames::parse_frame(text) {
+            Ok(Parsed::Signal(frame)) => self.signal(frame.session, frame.data),
+            Ok(Parsed::Message(ClientMessage::Signal { session, data })) => {
+                match serde_json::value::to_raw_value(&data) {
+                    Ok(raw) => self.signal(session, &raw),
+                    Err(_) => Err(Refusal::new(ErrorCode::MalformedMessage)),
+                }
+            }
+            Ok(Parsed::Message(msg)) => return Step::Dispatch(msg),
+            Err(refusal) => Err(refusal),
+        };
+        Step::Done(match relayed {
+            Ok(()) => Flow::Continue,
             Err(refusal) => self.refuse_and_continue(refusal),
+        })
+    }
+
+    async fn on_message(&mut self, msg: ClientMessage) -> Flow {
+        match self.dispatch(msg).await {
+            Ok(()) => Flow::Continue,
+            Err(refusal) => self.refuse_and_continue(refusal),
+        }
+    }
+
+    /// Relays signalling to the other member of the sender's session.
+    fn signal(&mut self, session: Option<SessionId>, data: &RawValue) -> Result<(), Refusal> {
+        let conn = self.outbox.conn;
+        match &self.side {
+            Side::Customer(id) => {
+                check_own(*id, session)?;
+                self.hub.relay_from_customer(*id, conn, data)
+            }
+            Side::Console(t) => {
+                let t = t.clone();
+                self.touch(&t);
+                self.hub
+                    .relay_from_console(&t.username, conn, need_session(session)?, data)
+            }
+            Side::Anonymous => {
+                Err(Refusal::new(ErrorCode::OutOfOrder).saying("Join a session with a PIN first."))
+            }
+        }
+    }
+
+    /// A console in use keeps its login from idle logout.
+    fn touch(&mut self, t: &Technician) {
+        let now = self.hub.config().clock.now();
+        if now - self.touched >= TOUCH_EVERY {
+            self.touched = now;
+            self.hub.touch_login(&t.login);
         }
     }
 
@@ -281,10 +339,8 @@ impl Connection {
                 self.side = Side::Customer(id);
                 Ok(())
             }
-            (Side::Customer(id), ClientMessage::Signal { session, data }) => {
-                check_own(*id, session)?;
-                hub.relay_from_customer(*id, conn, data)
-            }
+            // Relayed by `signal` before dispatch.
+            (_, ClientMessage::Signal { .. }) => Err(Refusal::new(ErrorCode::Internal)),
             (Side::Customer(id), ClientMessage::ConsentAnswer { scope, allowed }) => {
                 hub.answer_consent(*id, conn, scope, allowed).await
             }
@@ -305,16 +361,11 @@ impl Connection {
             // --- consoles ---
             (Side::Console(t), msg) => {
                 let t = t.clone();
-                let now = hub.config().clock.now();
-                if now - self.touched >= TOUCH_EVERY {
-                    self.touched = now;
-                    hub.touch_login(&t.login);
-                }
+                self.touch(&t);
+                let hub = &self.hub;
                 match msg {
                     ClientMessage::Start { session } => hub.start(&t.username, &self.outbox, session).await,
-                    ClientMessage::Signal { session, data } => {
-                        hub.relay_from_console(&t.username, conn, need_session(session)?, data)
-                    }
+                    ClientMessage::Signal { .. } => Err(Refusal::new(ErrorCode::Internal)),
                     ClientMessage::ConsentRequest { session, scope } => {
                         hub.request_consent(&t.username, conn, session, scope).await
                     }
