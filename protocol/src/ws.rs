@@ -255,9 +255,15 @@ mod tests {
             msg,
             ClientMessage::Join {
                 pin: "123456".into(),
-                name: "Ann".into()
+                name: "Ann".into(),
+                key: None,
             }
         );
+        let linked: ClientMessage = serde_json::from_value(
+            json!({"type": "join", "pin": "123456", "name": "Ann", "key": "ab12"}),
+        )
+        .unwrap();
+        assert!(matches!(linked, ClientMessage::Join { key: Some(k), .. } if k == "ab12"));
     }
 
     #[test]
@@ -280,6 +286,7 @@ mod tests {
         round_trip_client(ClientMessage::Join {
             pin: "000001".into(),
             name: "Bob".into(),
+            key: Some("00ff".into()),
         });
         round_trip_client(ClientMessage::Start {
             session: SessionId(7),
@@ -324,6 +331,19 @@ mod tests {
                 joined_at: at,
                 notes: "printer".into(),
             }],
+        });
+        round_trip_server(ServerMessage::QueueUpdate {
+            session: QueueEntry {
+                id: SessionId(1),
+                customer: "Ann".into(),
+                status: SessionStatus::Active,
+                pin_suffix: "56".into(),
+                joined_at: at,
+                notes: String::new(),
+            },
+        });
+        round_trip_server(ServerMessage::QueueRemove {
+            session: SessionId(1),
         });
         round_trip_server(ServerMessage::Started {
             session: SessionId(1),
