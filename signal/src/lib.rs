@@ -18,6 +18,7 @@
 //!   database thread every statement of the running server goes through.
 //! - [`password`]: Argon2id; [`admin`]: `signal user ...`.
 //! - [`clock`]: the one source of "now"; [`metrics`]: Prometheus.
+//! - [`memory`]: giving memory back to the system after a peak.
 //! - [`names`]: cleaning the display name a customer types.
 //! - [`secret`]: settings kept out of logs (the metrics token).
 //!
@@ -31,6 +32,7 @@ pub mod clock;
 pub mod config;
 pub mod http;
 pub mod hub;
+pub mod memory;
 pub mod metrics;
 pub mod names;
 pub mod password;
@@ -141,10 +143,13 @@ pub async fn run_with_metrics_listener(
         let connections = connections.clone();
         tokio::spawn(async move {
             let mut every = tokio::time::interval(Duration::from_secs(1));
+            let mut trimmer = memory::Trimmer::default();
             loop {
                 every.tick().await;
                 hub.tick().await;
-                hub.metrics().connections.set(connections.open() as i64);
+                let open = connections.open();
+                hub.metrics().connections.set(open as i64);
+                trimmer.observe(open);
             }
         })
     };

@@ -6,13 +6,8 @@ use clap::Parser;
 use signal::cli::{Cli, Command};
 use tokio::net::TcpListener;
 
-/// mimalloc returns freed memory to the system; glibc's allocator kept
-/// what thousands of closed sockets and each 19 MiB password check had
-/// used, per thread, for the life of the process.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> std::process::ExitCode {
+    signal::memory::configure();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(

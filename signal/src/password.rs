@@ -6,7 +6,7 @@
 //! would keep its own 19 MiB, and a burst of sign-ins would grow the server
 //! by that much per thread. [`Verifier`] runs every check on one dedicated
 //! thread instead, from a bounded queue in two lanes (see [`Lane`]); the
-//! allocator (mimalloc, set in `main.rs`) hands the 19 MiB back afterwards.
+//! 19 MiB are mapped for each check and unmapped after it (`memory`).
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
