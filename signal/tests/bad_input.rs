@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Socket, TestServer};
+use common::{Socket, TestServer, still_works};
 use serde_json::{Value, json};
 
 /// Two sessions, both started: tess with Ann, tom with Bob.
@@ -42,18 +42,6 @@ async fn two_sessions() -> TwoSessions {
         bob,
         bob_id,
     }
-}
-
-/// Proves the other session still works: a relay each way.
-async fn still_works(console: &mut Socket, customer: &mut Socket, id: i64) {
-    console
-        .send(json!({"type": "signal", "session": id, "data": "ping"}))
-        .await;
-    assert_eq!(customer.next_of("signal").await["data"], "ping");
-    customer
-        .send(json!({"type": "signal", "data": "pong"}))
-        .await;
-    assert_eq!(console.next_of("signal").await["data"], "pong");
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{DEADLINE, Socket, TestServer, eventually};
+use common::{DEADLINE, Socket, TestServer, eventually, still_works};
 use serde_json::json;
 use tokio::io::AsyncReadExt;
 use tokio_tungstenite::tungstenite::Message;
@@ -21,18 +21,6 @@ async fn started(server: &TestServer, tech: &str, customer: &str) -> (Socket, So
     console.next_of("started").await;
     cust.next_of("started").await;
     (console, cust, id)
-}
-
-/// A relay each way, proving a session still works.
-async fn still_works(console: &mut Socket, customer: &mut Socket, id: i64) {
-    console
-        .send(json!({"type": "signal", "session": id, "data": "ping"}))
-        .await;
-    assert_eq!(customer.next_of("signal").await["data"], "ping");
-    customer
-        .send(json!({"type": "signal", "data": "pong"}))
-        .await;
-    assert_eq!(console.next_of("signal").await["data"], "pong");
 }
 
 #[tokio::test]

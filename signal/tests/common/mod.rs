@@ -403,6 +403,18 @@ pub fn request_from(
     request
 }
 
+/// Proves a started session still works: a relay each way.
+pub async fn still_works(console: &mut Socket, customer: &mut Socket, id: i64) {
+    console
+        .send(json!({"type": "signal", "session": id, "data": "ping"}))
+        .await;
+    assert_eq!(customer.next_of("signal").await["data"], "ping");
+    customer
+        .send(json!({"type": "signal", "data": "pong"}))
+        .await;
+    assert_eq!(console.next_of("signal").await["data"], "pong");
+}
+
 /// Polls `check` until it returns `Some`, failing after the deadline.
 pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
 where
