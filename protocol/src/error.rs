@@ -58,8 +58,6 @@ pub enum ErrorCode {
     /// This address (IPv6: its /64) already has as many connections open
     /// as one network may have.
     TooManyConnections,
-    /// The technician's login ended (signed out, idle, account removed).
-    SignedOut,
     /// A code this client version does not know.
     #[serde(other)]
     Unknown,
@@ -105,7 +103,6 @@ impl ErrorCode {
             ErrorCode::TooManyConnections => {
                 "Too many Lifeline windows are open from your network. Please close some and try again."
             }
-            ErrorCode::SignedOut => "You have been signed out. Please sign in again.",
             ErrorCode::Unknown => "Something went wrong.",
         }
     }
@@ -148,7 +145,6 @@ impl ErrorCode {
             ErrorCode::Internal => "internal",
             ErrorCode::ServerBusy => "server_busy",
             ErrorCode::TooManyConnections => "too_many_connections",
-            ErrorCode::SignedOut => "signed_out",
             ErrorCode::Unknown => "unknown",
         }
     }
@@ -177,7 +173,6 @@ mod tests {
             ErrorCode::Internal,
             ErrorCode::ServerBusy,
             ErrorCode::TooManyConnections,
-            ErrorCode::SignedOut,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

@@ -22,14 +22,7 @@ async fn two_sessions() -> TwoSessions {
     let server = TestServer::start().await;
     let mut sessions = Vec::new();
     for (tech, customer) in [("tess", "Ann"), ("tom", "Bob")] {
-        let client = server.signed_in(tech).await;
-        let mut console = server.console(tech).await;
-        let pin = server.pin(&client).await;
-        let (mut cust, id) = server.joined_customer(&pin, customer).await;
-        console.send(json!({"type": "start", "session": id})).await;
-        console.next_of("started").await;
-        cust.next_of("started").await;
-        sessions.push((console, cust, id));
+        sessions.push(server.started_session(tech, customer).await);
     }
     let (tom, bob, bob_id) = sessions.pop().unwrap();
     let (tess, ann, ann_id) = sessions.pop().unwrap();

@@ -11,23 +11,11 @@ use serde_json::json;
 use tokio::io::AsyncReadExt;
 use tokio_tungstenite::tungstenite::Message;
 
-/// A started session: (console, customer, session id).
-async fn started(server: &TestServer, tech: &str, customer: &str) -> (Socket, Socket, i64) {
-    let client = server.signed_in(tech).await;
-    let mut console = server.console(tech).await;
-    let pin = server.pin(&client).await;
-    let (mut cust, id) = server.joined_customer(&pin, customer).await;
-    console.send(json!({"type": "start", "session": id})).await;
-    console.next_of("started").await;
-    cust.next_of("started").await;
-    (console, cust, id)
-}
-
 #[tokio::test]
 async fn a_customer_that_stops_reading_is_dropped_and_others_keep_relaying() {
     let server = TestServer::start().await;
     let tess = server.signed_in("tess").await;
-    let (mut tess_console, mut ann, ann_id) = started(&server, "tess", "Ann").await;
+    let (mut tess_console, mut ann, ann_id) = server.started_session("tess", "Ann").await;
 
     // Bob joins and then never reads another byte.
     let tom = server.signed_in("tom").await;
@@ -82,7 +70,7 @@ async fn a_customer_that_stops_reading_is_dropped_and_others_keep_relaying() {
 async fn sockets_that_never_join_are_closed_after_the_join_timeout() {
     let server = TestServer::start_with(|c| c.heartbeat = Duration::from_millis(200)).await;
     let tess = server.signed_in("tess").await;
-    let (mut console, mut ann, id) = started(&server, "tess", "Ann").await;
+    let (mut console, mut ann, id) = server.started_session("tess", "Ann").await;
     let mut idle = server.customer().await;
 
     server.clock.advance(Duration::from_secs(121));
@@ -128,7 +116,7 @@ async fn a_connection_that_sends_no_request_is_closed() {
 async fn an_address_gets_at_most_its_share_of_sockets() {
     let server = TestServer::start_with(|c| c.max_connections_per_address = 4).await;
     let tess = server.signed_in("tess").await;
-    let (mut console, mut ann, id) = started(&server, "tess", "Ann").await;
+    let (mut console, mut ann, id) = server.started_session("tess", "Ann").await;
     let first = server.customer().await;
     let _second = server.customer().await;
 
@@ -165,7 +153,7 @@ async fn at_the_server_cap_health_checks_and_sign_ins_still_work() {
     // 40 connections: 35 may be WebSockets, 5 stay for plain HTTP.
     let server = TestServer::start_with(|c| c.max_connections = Some(40)).await;
     assert_eq!(signal::http_reserve(40), 5);
-    let (mut console, mut ann, id) = started(&server, "tess", "Ann").await;
+    let (mut console, mut ann, id) = server.started_session("tess", "Ann").await;
     let mut others = Vec::new();
     let refused = loop {
         match Socket::try_connect(server.addr, None, None).await {

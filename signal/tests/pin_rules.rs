@@ -160,13 +160,5 @@ async fn many_guessers_together_hit_the_server_wide_budget() {
 
 /// A customer socket whose address, as a trusted proxy reports it, is `ip`.
 async fn socket_from(server: &TestServer, ip: &str) -> Socket {
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-    let mut request = format!("ws://{}/ws", server.addr)
-        .into_client_request()
-        .unwrap();
-    request.headers_mut().insert(
-        "x-forwarded-for",
-        format!("10.0.0.1, {ip}").parse().unwrap(),
-    );
-    Socket::from_request(request).await
+    Socket::from_request(common::request_from(server.addr, ip)).await
 }

@@ -28,19 +28,14 @@ pub struct Timings {
     pub relay: Vec<Duration>,
 }
 
-/// Runs one session. `signals` frames go each way; `epoch` is the shared
-/// clock that relay timestamps inside `data` are measured against.
-pub async fn run_session(
+/// The technician issues a PIN and a customer socket joins with it (typed,
+/// no link key); returns the customer's socket and the session.
+pub async fn join_with_new_pin(
     ws_url: &str,
     technician: &TechnicianClient,
-    console: &Console,
     customer_name: &str,
-    signals: usize,
-    epoch: Instant,
-) -> Result<Timings> {
-    let begun = Instant::now();
+) -> Result<(socket::Socket, SessionId)> {
     let issued = technician.new_pin(None).await?;
-
     let mut customer = socket::connect(ws_url, Some(&technician.origin()), None).await?;
     customer
         .send(&ClientMessage::Join {
@@ -56,6 +51,21 @@ pub async fn run_session(
         })
         .await
         .map_err(|e| format!("join: {e}"))?;
+    Ok((customer, id))
+}
+
+/// Runs one session. `signals` frames go each way; `epoch` is the shared
+/// clock that relay timestamps inside `data` are measured against.
+pub async fn run_session(
+    ws_url: &str,
+    technician: &TechnicianClient,
+    console: &Console,
+    customer_name: &str,
+    signals: usize,
+    epoch: Instant,
+) -> Result<Timings> {
+    let begun = Instant::now();
+    let (mut customer, id) = join_with_new_pin(ws_url, technician, customer_name).await?;
 
     let mut to_console = console.subscribe(id);
     let result = async {

@@ -321,7 +321,6 @@ impl Texts {
             ErrorCode::ForbiddenOrigin => self.err_forbidden_origin,
             ErrorCode::ServerBusy => self.err_server_busy,
             ErrorCode::TooManyConnections => self.err_too_many_connections,
-            ErrorCode::SignedOut => self.err_not_signed_in,
             _ => self.err_generic,
         };
         s.to_owned()

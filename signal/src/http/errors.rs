@@ -66,7 +66,6 @@ fn status_of(code: ErrorCode) -> StatusCode {
         }
         ErrorCode::RateLimited | ErrorCode::TooManyConnections => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::ServerBusy => StatusCode::SERVICE_UNAVAILABLE,
-        ErrorCode::SignedOut => StatusCode::UNAUTHORIZED,
         ErrorCode::TooLong | ErrorCode::FrameTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::OutOfOrder => StatusCode::CONFLICT,
         ErrorCode::Internal | ErrorCode::Unknown => StatusCode::INTERNAL_SERVER_ERROR,

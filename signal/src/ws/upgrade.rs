@@ -80,9 +80,9 @@ impl Handshake {
         Fut: Future<Output = ()> + Send + 'static,
     {
         let Some(upgrade) = self.slot.take() else {
-            return ApiRejection::new(ErrorCode::BadRequest)
-                .body
-                .message
+            // Only if the request was handed to us twice; say so plainly.
+            let refusal = ApiRejection::new(ErrorCode::BadRequest);
+            return warp::reply::with_status(warp::reply::json(&refusal.body), refusal.status)
                 .into_response();
         };
         tokio::spawn(async move {

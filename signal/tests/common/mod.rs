@@ -200,6 +200,18 @@ impl TestServer {
         socket
     }
 
+    /// A session `tech` started for `customer`: (console, customer, id).
+    pub async fn started_session(&self, tech: &str, customer: &str) -> (Socket, Socket, i64) {
+        let client = self.signed_in(tech).await;
+        let mut console = self.console(tech).await;
+        let pin = self.pin(&client).await;
+        let (mut cust, id) = self.joined_customer(&pin, customer).await;
+        console.send(json!({"type": "start", "session": id})).await;
+        console.next_of("started").await;
+        cust.next_of("started").await;
+        (console, cust, id)
+    }
+
     /// The value of one `/metrics` sample (`name` with its labels), or 0.
     pub async fn metric(&self, client: &reqwest::Client, sample: &str) -> f64 {
         let text = self.metrics(client).await;

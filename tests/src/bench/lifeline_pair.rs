@@ -42,22 +42,8 @@ pub async fn run(
         .await
         .map_err(|e| format!("console welcome: {e}"))?;
 
-    let issued = technician.new_pin(None).await?;
-    let mut customer = socket::connect(ws_url, Some(&origin), None).await?;
-    customer
-        .send(&ClientMessage::Join {
-            pin: issued.pin.as_str().to_owned(),
-            name: customer_name.to_owned(),
-            key: None,
-        })
-        .await?;
-    let id = customer
-        .recv_until(STEP, |f| match f {
-            ServerMessage::Joined { session, .. } => Some(session),
-            _ => None,
-        })
-        .await
-        .map_err(|e| format!("join: {e}"))?;
+    let (mut customer, id) =
+        crate::handshake::join_with_new_pin(ws_url, technician, customer_name).await?;
 
     console
         .recv_until(STEP, |f| match f {
