@@ -34,7 +34,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use protocol::ServerMessage;
 use protocol::ws::{EndReason, SessionStatus};
 
-pub use outbox::{CloseCause, ConnId, Frame, Inbox, Outbox};
+pub use outbox::{CloseCause, ConnId, Frame, Inbox, Outbox, Pending};
 pub use refusal::Refusal;
 pub use session::LiveSession;
 

@@ -1,19 +1,29 @@
 //! The sending half of a socket, as the hub sees it.
 //!
 //! Frames are serialised once, when queued, and shared between every socket
-//! they go to (a queue change for three consoles is one JSON text). The
-//! queue is counted in bytes, not frames: a client that stops reading can
-//! make the server hold at most [`MAX_QUEUED_BYTES`] for it, after which it
-//! is told to close. Queueing never waits, so one stuck client can never
+//! they go to (a queue change for three consoles is one JSON text). When
+//! nothing is waiting for a socket, a frame is written to it at once, from
+//! the task that produced it, with one non-blocking system call: a relayed
+//! `signal` leaves as soon as it has been read, without waking another
+//! task. Whatever the kernel does not take at once is queued for the
+//! socket's writer task (`ws::writer`), in order.
+//!
+//! The queue is counted in bytes, not frames: a client that stops reading
+//! can make the server hold at most [`MAX_QUEUED_BYTES`] for it, after which
+//! it is told to close. Queueing never waits, so one stuck client can never
 //! stall the hub or anyone else's session.
 
 use std::collections::VecDeque;
+use std::io::{ErrorKind, IoSlice};
 use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use protocol::ServerMessage;
+use tokio::net::tcp::OwnedWriteHalf;
 use tokio::sync::Notify;
-use tokio_tungstenite::tungstenite::Utf8Bytes;
+use tokio_tungstenite::tungstenite::{Bytes, Utf8Bytes};
+
+use crate::ws::wire::{self, Header};
 
 /// Identifies one WebSocket connection for its whole life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -60,6 +70,41 @@ impl Frame {
     pub fn text(&self) -> Utf8Bytes {
         self.0.clone()
     }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+/// Something waiting to be written to one socket.
+#[derive(Debug, Clone)]
+pub enum Pending {
+    /// A text frame; its header is added when it is written.
+    Text(Frame),
+    /// Bytes already on the wire format: a control frame, or what the
+    /// kernel did not take of a frame written directly.
+    Raw(Bytes),
+}
+
+impl Pending {
+    /// What this adds to the queue's byte count.
+    fn cost(&self) -> usize {
+        match self {
+            Pending::Text(frame) => frame.len(),
+            Pending::Raw(bytes) => bytes.len(),
+        }
+    }
+
+    /// Appends the bytes to write to `out`.
+    pub fn encode_into(&self, out: &mut Vec<u8>) {
+        match self {
+            Pending::Text(frame) => {
+                out.extend_from_slice(Header::new(wire::TEXT, frame.len()).as_bytes());
+                out.extend_from_slice(frame.as_bytes());
+            }
+            Pending::Raw(bytes) => out.extend_from_slice(bytes),
+        }
+    }
 }
 
 /// Why the server asked a socket to close.
@@ -85,12 +130,23 @@ impl CloseCause {
     }
 }
 
+/// The queue proper, under one lock so that a direct write and the writer
+/// task can never overtake each other.
+#[derive(Debug, Default)]
+struct Queue {
+    items: VecDeque<Pending>,
+    /// The writer task has taken frames and not finished writing them;
+    /// until it has, new frames queue behind them.
+    writing: bool,
+    /// The socket, for direct writes; `None` in tests and once the
+    /// connection is over (which lets its file go).
+    direct: Option<Arc<OwnedWriteHalf>>,
+}
+
 /// State both ends of one socket's queue share.
 #[derive(Debug, Default)]
 struct Shared {
-    /// Frames not yet taken by the writer. A plain deque allocates nothing
-    /// until the first frame, unlike a channel: most sockets are idle.
-    frames: Mutex<VecDeque<Frame>>,
+    queue: Mutex<Queue>,
     /// Wakes the writer when a frame is queued.
     ready: Notify,
     /// Bytes queued and not yet written to the socket.
@@ -99,6 +155,12 @@ struct Shared {
     cause: AtomicU8,
     /// Wakes the socket's task to close it.
     kick: Notify,
+}
+
+impl Shared {
+    fn queue(&self) -> MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 /// Queue of frames for one socket.
@@ -114,8 +176,16 @@ pub struct Inbox {
 }
 
 impl Outbox {
+    /// A queue whose frames only the writer task writes.
     pub fn new() -> (Outbox, Inbox) {
+        Outbox::writing_to(None)
+    }
+
+    /// A queue that writes straight to `direct` whenever nothing is
+    /// waiting before it.
+    pub fn writing_to(direct: Option<Arc<OwnedWriteHalf>>) -> (Outbox, Inbox) {
         let shared = Arc::new(Shared::default());
+        shared.queue().direct = direct;
         (
             Outbox {
                 conn: ConnId::next(),
@@ -129,20 +199,41 @@ impl Outbox {
         self.send_frame(Frame::of(&msg));
     }
 
-    /// Queues an already serialised frame (one text for many sockets).
+    /// Sends an already serialised frame (one text for many sockets).
     pub fn send_frame(&self, frame: Frame) {
-        let len = frame.len();
+        self.push(Pending::Text(frame));
+    }
+
+    /// Sends an encoded control frame (ping, pong).
+    pub fn send_raw(&self, bytes: Bytes) {
+        self.push(Pending::Raw(bytes));
+    }
+
+    fn push(&self, item: Pending) {
+        let mut queue = self.shared.queue();
+        let item = if queue.items.is_empty() && !queue.writing {
+            match queue
+                .direct
+                .as_deref()
+                .map(|socket| write_now(socket, &item))
+            {
+                None | Some(Written::No) => item,
+                Some(Written::All) => return,
+                Some(Written::Part(rest)) => Pending::Raw(rest),
+            }
+        } else {
+            item
+        };
+        let len = item.cost();
         let before = self.shared.queued.fetch_add(len, Ordering::AcqRel);
         if before + len > MAX_QUEUED_BYTES {
             self.shared.queued.fetch_sub(len, Ordering::AcqRel);
+            drop(queue);
             self.close_because(CloseCause::TooSlow);
             return;
         }
-        self.shared
-            .frames
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push_back(frame);
+        queue.items.push_back(item);
+        drop(queue);
         self.shared.ready.notify_one();
     }
 
@@ -159,6 +250,15 @@ impl Outbox {
         self.shared.kick.notify_one();
     }
 
+    /// Stops direct writes for good: the connection is over, and the
+    /// socket's file is let go once the writer task has ended too (the hub
+    /// may hold on to this outbox a little longer).
+    pub fn detach(&self) {
+        let mut queue = self.shared.queue();
+        queue.direct = None;
+        queue.writing = true;
+    }
+
     /// Bytes waiting to be written.
     pub fn queued_bytes(&self) -> usize {
         self.shared.queued.load(Ordering::Acquire)
@@ -167,6 +267,41 @@ impl Outbox {
     /// Completes when the server asks this socket to close, with why.
     pub async fn closed(&self) -> CloseCause {
         closed(&self.shared).await
+    }
+}
+
+enum Written {
+    All,
+    /// The kernel took some: the rest must go first.
+    Part(Bytes),
+    /// Nothing was written (the socket's buffer is full, or it failed: the
+    /// writer task will see that and end the connection).
+    No,
+}
+
+/// One non-blocking write of a whole frame.
+fn write_now(socket: &OwnedWriteHalf, item: &Pending) -> Written {
+    let (header, payload): (Option<Header>, &[u8]) = match item {
+        Pending::Text(frame) => (Some(Header::new(wire::TEXT, frame.len())), frame.as_bytes()),
+        Pending::Raw(bytes) => (None, bytes),
+    };
+    let head = header.as_ref().map(Header::as_bytes).unwrap_or_default();
+    let total = head.len() + payload.len();
+    match socket.try_write_vectored(&[IoSlice::new(head), IoSlice::new(payload)]) {
+        Ok(n) if n >= total => Written::All,
+        Ok(0) => Written::No,
+        Ok(n) => {
+            let mut rest = Vec::with_capacity(total - n);
+            if n < head.len() {
+                rest.extend_from_slice(&head[n..]);
+                rest.extend_from_slice(payload);
+            } else {
+                rest.extend_from_slice(&payload[n - head.len()..]);
+            }
+            Written::Part(Bytes::from(rest))
+        }
+        Err(e) if e.kind() == ErrorKind::WouldBlock => Written::No,
+        Err(_) => Written::No,
     }
 }
 
@@ -181,29 +316,36 @@ async fn closed(shared: &Shared) -> CloseCause {
 }
 
 impl Inbox {
-    /// The next frame to write, waiting for one.
-    pub async fn next(&self) -> Frame {
+    /// Everything queued, waiting for at least one item. Until
+    /// [`Inbox::written`] is called, frames sent meanwhile queue behind
+    /// these instead of being written directly.
+    pub async fn next_batch(&self) -> Vec<Pending> {
         loop {
             let ready = self.shared.ready.notified();
-            if let Some(frame) = self.try_next() {
-                return frame;
+            {
+                let mut queue = self.shared.queue();
+                if !queue.items.is_empty() {
+                    queue.writing = true;
+                    return queue.items.drain(..).collect();
+                }
+                queue.writing = false;
             }
             ready.await;
         }
     }
 
-    /// A frame already queued, without waiting.
-    pub fn try_next(&self) -> Option<Frame> {
-        self.shared
-            .frames
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .pop_front()
+    /// Takes what is queued without waiting (the final frames before a
+    /// Close).
+    pub fn take_all(&self) -> Vec<Pending> {
+        let mut queue = self.shared.queue();
+        queue.writing = true;
+        queue.items.drain(..).collect()
     }
 
-    /// Call once a frame from [`Inbox::next`] has been written out.
-    pub fn written(&self, frame: &Frame) {
-        self.shared.queued.fetch_sub(frame.len(), Ordering::AcqRel);
+    /// Call once a batch from [`Inbox::next_batch`] has been written out.
+    pub fn written(&self, batch: &[Pending]) {
+        let bytes: usize = batch.iter().map(Pending::cost).sum();
+        self.shared.queued.fetch_sub(bytes, Ordering::AcqRel);
     }
 
     /// Completes when the server asks this socket to close, with why.
@@ -232,12 +374,10 @@ mod tests {
         assert_eq!(inbox.closed().await, CloseCause::TooSlow);
         assert!(outbox.queued_bytes() <= MAX_QUEUED_BYTES);
         // Writing frames out gives the budget back.
-        let first = inbox.next().await;
-        inbox.written(&first);
-        assert_eq!(
-            outbox.queued_bytes(),
-            (MAX_QUEUED_BYTES / frame.len() - 1) * frame.len()
-        );
+        let batch = inbox.next_batch().await;
+        assert_eq!(batch.len(), MAX_QUEUED_BYTES / frame.len());
+        inbox.written(&batch);
+        assert_eq!(outbox.queued_bytes(), 0);
     }
 
     #[tokio::test]

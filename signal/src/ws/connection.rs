@@ -1,8 +1,9 @@
 //! One WebSocket's life, from upgrade to close.
 //!
 //! The task reads frames and hands them to the hub, pings, enforces the
-//! join deadline, and closes when told to; a second task (`writer`) writes
-//! what the hub queued. On the way out it tells the hub, which ends
+//! join deadline, and closes when told to. Frames to the client are
+//! written by the outbox directly, or by a second task (`writer`) when the
+//! client is slow to take them. On the way out it tells the hub, which ends
 //! whatever session the socket was part of.
 
 use std::net::IpAddr;
@@ -20,7 +21,8 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 use super::frames::{self, Parsed};
 use super::upgrade::Socket;
-use super::writer::{self, Control, WriteStall};
+use super::wire;
+use super::writer::{self, Control, Sink, WriteStall};
 use crate::capacity::Permit;
 use crate::client_addr::AddrKey;
 use crate::http::auth::Technician;
@@ -98,14 +100,18 @@ fn frame_limiter() -> FrameLimiter {
 }
 
 pub async fn run(
-    socket: Socket,
+    mut stream: Socket,
+    sink: Sink,
     hub: Hub,
     ip: IpAddr,
     technician: Option<Technician>,
     // Its places under the WebSocket and connection caps, freed on return.
     permits: (Permit, Option<ConnectionPermit>),
 ) {
-    let (outbox, inbox) = Outbox::new();
+    let (outbox, inbox) = Outbox::writing_to(match &sink {
+        Sink::Tcp(socket) => Some(socket.clone()),
+        Sink::Stream(_) => None,
+    });
     let metrics_sockets = hub.metrics().sockets.clone();
     metrics_sockets.inc();
     let config = hub.config();
@@ -129,7 +135,6 @@ pub async fn run(
     };
     let limiter = frame_limiter();
 
-    let (sink, mut stream) = socket.split();
     let control = Arc::new(Control::default());
     let stall = WriteStall::new();
     let mut writer = tokio::spawn(writer::run(sink, inbox, control.clone(), stall.clone()));
@@ -156,8 +161,13 @@ pub async fn run(
                 };
                 last_heard = Instant::now();
                 let text = match msg {
-                    Message::Close(_) => break Some(None),
-                    Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => continue,
+                    // Answered with the client's own code (RFC 6455 §5.5.1).
+                    Message::Close(frame) => break Some(frame.map(|f| (u16::from(f.code), ""))),
+                    Message::Ping(data) => {
+                        conn.outbox.send_raw(wire::frame(wire::PONG, &data));
+                        continue;
+                    }
+                    Message::Pong(_) | Message::Frame(_) => continue,
                     Message::Text(text) => Some(text),
                     Message::Binary(_) => None,
                 };
@@ -210,7 +220,7 @@ pub async fn run(
                     conn.hub.metrics().join_timeouts.inc();
                     break Some(Some((CLOSE_POLICY, "no session joined in time")));
                 }
-                control.ping();
+                conn.outbox.send_raw(wire::frame(wire::PING, &[]));
             }
         }
     };
@@ -227,6 +237,7 @@ pub async fn run(
         }
         _ => writer.abort(),
     }
+    conn.outbox.detach();
     conn.gone();
     drop(permits);
     metrics_sockets.dec();

@@ -6,10 +6,12 @@
 //! - `connection`: one socket's life: heartbeats, limits, the join
 //!   deadline, dispatch to the hub.
 //! - `writer`: the socket's writing half, in its own task.
+//! - `wire`: server frames encoded for writing straight to the socket.
 
 mod connection;
 mod frames;
 mod upgrade;
+pub mod wire;
 mod writer;
 
 use std::net::IpAddr;
@@ -37,19 +39,15 @@ const HARD_FRAME_LIMIT: usize = 2 * MAX_FRAME_BYTES;
 /// library's default (128 KiB) was nearly all of an idle socket's cost.
 const READ_BUFFER: usize = 2 * 1024;
 
-/// Unsent bytes tungstenite may hold beyond what the kernel took; with
-/// the per-socket queue cap this bounds what a non-reading client costs.
-const MAX_WRITE_BUFFER: usize = 256 * 1024;
-
 /// How long a refused client should wait before trying again.
 const BUSY_RETRY_SECS: u64 = 30;
 
 fn socket_config() -> WebSocketConfig {
     WebSocketConfig::default()
         .read_buffer_size(READ_BUFFER)
-        // Frames are written as they come; `writer` flushes once per batch.
+        // The library only reads: frames are written by `hub::outbox` and
+        // `writer`, so it never needs a write buffer.
         .write_buffer_size(0)
-        .max_write_buffer_size(MAX_WRITE_BUFFER + HARD_FRAME_LIMIT)
         .max_message_size(Some(HARD_FRAME_LIMIT))
         .max_frame_size(Some(HARD_FRAME_LIMIT))
 }
@@ -97,8 +95,8 @@ pub fn route(ctx: Context) -> impl Filter<Extract = (Response,), Error = Rejecti
                         .await
                         .map_err(crate::http::reject)?;
                 let hub = ctx.hub.clone();
-                Ok(handshake.accept(socket_config(), move |socket| {
-                    connection::run(socket, hub, ip, technician, (permit, connection))
+                Ok(handshake.accept(socket_config(), move |socket, sink| {
+                    connection::run(socket, sink, hub, ip, technician, (permit, connection))
                 }))
             },
         )

@@ -4,12 +4,21 @@
 //!
 //! [`handshake`] is a filter that checks the upgrade request; the route
 //! decides whether to accept it, and [`Handshake::accept`] answers `101`
-//! and hands the upgraded connection to tokio-tungstenite.
+//! and hands the upgraded connection's reading half to tokio-tungstenite.
+//! The writing half is kept apart ([`Sink`]): on plain TCP the server
+//! writes frames itself, straight from whichever task produced them.
 
 use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 
+use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
 use protocol::ErrorCode;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
@@ -17,11 +26,65 @@ use warp::http::{HeaderValue, StatusCode, header};
 use warp::reply::Response;
 use warp::{Filter, Rejection, Reply};
 
+use super::writer::Sink;
 use crate::http::ApiRejection;
 use crate::serve::UpgradeSlot;
 
-/// The socket type every `/ws` connection becomes.
-pub type Socket = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
+/// The reading side every `/ws` connection becomes.
+pub type Socket = WebSocketStream<ReadOnly>;
+
+/// A connection's reading half, as the WebSocket library sees it. What the
+/// library would write on its own (automatic Pong and Close replies) is
+/// dropped here: `connection` answers those itself through the outbox, so
+/// that every byte to the client goes out in one order.
+pub struct ReadOnly(Pin<Box<dyn AsyncRead + Send>>);
+
+impl AsyncRead for ReadOnly {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        self.0.as_mut().poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for ReadOnly {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Poll::Ready(Ok(buf.len()))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// Splits an upgraded connection into the reading half and the [`Sink`],
+/// with any bytes hyper had already read past the request.
+fn split(upgraded: Upgraded) -> (ReadOnly, Vec<u8>, Sink) {
+    match upgraded.downcast::<TokioIo<TcpStream>>() {
+        Ok(parts) => {
+            let (read, write) = parts.io.into_inner().into_split();
+            (
+                ReadOnly(Box::pin(read)),
+                parts.read_buf.to_vec(),
+                Sink::Tcp(Arc::new(write)),
+            )
+        }
+        Err(upgraded) => {
+            let (read, write) = tokio::io::split(TokioIo::new(upgraded));
+            (ReadOnly(Box::pin(read)), Vec::new(), Sink::Stream(write))
+        }
+    }
+}
 
 /// A valid upgrade request, not yet answered.
 pub struct Handshake {
@@ -73,10 +136,10 @@ fn bad(message: &str) -> Rejection {
 
 impl Handshake {
     /// Answers `101 Switching Protocols`; once hyper has handed over the
-    /// connection, `run` gets the socket in a task of its own.
+    /// connection, `run` gets its two halves in a task of its own.
     pub fn accept<F, Fut>(self, config: WebSocketConfig, run: F) -> Response
     where
-        F: FnOnce(Socket) -> Fut + Send + 'static,
+        F: FnOnce(Socket, Sink) -> Fut + Send + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
         let Some(upgrade) = self.slot.take() else {
@@ -88,13 +151,15 @@ impl Handshake {
         tokio::spawn(async move {
             match upgrade.await {
                 Ok(upgraded) => {
-                    let socket = WebSocketStream::from_raw_socket(
-                        TokioIo::new(upgraded),
+                    let (read, already_read, sink) = split(upgraded);
+                    let socket = WebSocketStream::from_partially_read(
+                        read,
+                        already_read,
                         Role::Server,
                         Some(config),
                     )
                     .await;
-                    run(socket).await;
+                    run(socket, sink).await;
                 }
                 Err(e) => tracing::debug!("WebSocket upgrade failed: {e}"),
             }

@@ -2,46 +2,87 @@
 //! that stops reading can never hold up the reader, the heartbeat or the
 //! close: those keep running while a write waits, and notice when it has
 //! been waiting too long ([`WriteStall`]).
+//!
+//! Most frames never come here: the outbox writes them directly when the
+//! socket has room (`hub::outbox`). This task writes what the kernel did
+//! not take at once, in order, waiting for the socket to drain.
 
+use std::io::{self, ErrorKind};
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use std::sync::Mutex;
-use std::sync::atomic::AtomicBool;
-
-use futures_util::SinkExt;
-use futures_util::stream::SplitSink;
+use hyper::upgrade::Upgraded;
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncWriteExt, WriteHalf};
+use tokio::net::tcp::OwnedWriteHalf;
 use tokio::sync::Notify;
 use tokio::time::Instant;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::protocol::CloseFrame;
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
-use super::upgrade::Socket;
-use crate::hub::Inbox;
+use super::wire;
+use crate::hub::{Inbox, Pending};
 
-/// How to close: with this code and reason, or (`None`) answering the
-/// client's own Close frame.
+/// How to close: with this code and reason, or with an empty Close frame
+/// (`None`), which answers a client's Close that carried no code.
 pub type CloseHow = Option<(u16, &'static str)>;
 
-/// What the reader asks the writer to do besides sending queued frames:
-/// a few flags and one wake-up, which (unlike a channel) allocate nothing
-/// per message.
+/// Where a socket's bytes go.
+pub enum Sink {
+    /// A plain TCP connection, shared with the outbox for direct writes.
+    Tcp(Arc<OwnedWriteHalf>),
+    /// Anything else (TLS): written only here.
+    Stream(WriteHalf<TokioIo<Upgraded>>),
+}
+
+impl Sink {
+    /// Writes all of `bytes`, marking the time spent waiting for the client.
+    async fn write_all(&mut self, mut bytes: &[u8], stall: &WriteStall) -> io::Result<()> {
+        match self {
+            Sink::Tcp(socket) => {
+                while !bytes.is_empty() {
+                    match socket.try_write(bytes) {
+                        Ok(n) => bytes = &bytes[n..],
+                        Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                            stall.begin();
+                            let ready = socket.writable().await;
+                            stall.end();
+                            ready?;
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(())
+            }
+            Sink::Stream(stream) => {
+                stall.begin();
+                let written = async {
+                    stream.write_all(bytes).await?;
+                    stream.flush().await
+                }
+                .await;
+                stall.end();
+                written
+            }
+        }
+    }
+
+    async fn shutdown(&mut self) {
+        // A TCP write half shuts down when its last owner drops it.
+        if let Sink::Stream(stream) = self {
+            let _ = stream.shutdown().await;
+        }
+    }
+}
+
+/// What the reader asks the writer to do besides sending queued frames.
 #[derive(Debug, Default)]
 pub struct Control {
-    ping: AtomicBool,
     close: Mutex<Option<CloseHow>>,
     wake: Notify,
 }
 
 impl Control {
-    /// Send a ping (if one is already waiting, this is the same one).
-    pub fn ping(&self) {
-        self.ping.store(true, Ordering::Release);
-        self.wake.notify_one();
-    }
-
     /// Send what is queued, then close.
     pub fn close(&self, how: CloseHow) {
         *self.close.lock().unwrap_or_else(|e| e.into_inner()) = Some(how);
@@ -95,70 +136,114 @@ impl WriteStall {
 /// How long the final frames and the Close frame may take to go out.
 const CLOSE_GRACE: Duration = Duration::from_secs(1);
 
+/// A batch buffer bigger than this is not kept between batches: most
+/// sockets are idle most of the time.
+const KEEP_BUFFER: usize = 16 * 1024;
+
 /// Writes until told to close or until the socket fails.
-pub async fn run(
-    mut sink: SplitSink<Socket, Message>,
-    mut inbox: Inbox,
-    control: Arc<Control>,
-    stall: WriteStall,
-) {
+pub async fn run(mut sink: Sink, inbox: Inbox, control: Arc<Control>, stall: WriteStall) {
+    let mut buffer = Vec::new();
     loop {
         let woken = control.wake.notified();
         if let Some(how) = control.take_close() {
-            let _ = tokio::time::timeout(CLOSE_GRACE, close(&mut sink, &mut inbox, how)).await;
+            let _ = tokio::time::timeout(CLOSE_GRACE, close(&mut sink, &inbox, how, &stall)).await;
             return;
-        }
-        if control.ping.swap(false, Ordering::AcqRel) {
-            stall.begin();
-            let sent = sink.send(Message::Ping(Default::default())).await;
-            stall.end();
-            if sent.is_err() {
-                return;
-            }
-            continue;
         }
         tokio::select! {
             biased;
             () = woken => {}
-            frame = inbox.next() => {
-                stall.begin();
-                // Everything already queued goes out with one flush.
-                let mut ok = sink.feed(Message::Text(frame.text())).await.is_ok();
-                inbox.written(&frame);
-                while ok && let Some(more) = inbox.try_next() {
-                    ok = sink.feed(Message::Text(more.text())).await.is_ok();
-                    inbox.written(&more);
-                }
-                ok = ok && sink.flush().await.is_ok();
-                stall.end();
+            batch = inbox.next_batch() => {
+                // Everything queued goes out in one write where it fits.
+                encode(&batch, &mut buffer);
+                let ok = sink.write_all(&buffer, &stall).await.is_ok();
+                inbox.written(&batch);
                 if !ok {
                     return;
+                }
+                if buffer.capacity() > KEEP_BUFFER {
+                    buffer = Vec::new();
                 }
             }
         }
     }
 }
 
-async fn close(sink: &mut SplitSink<Socket, Message>, inbox: &mut Inbox, how: CloseHow) {
-    // Frames already queued (an error, `ended`) still go out first.
-    while let Some(frame) = inbox.try_next() {
-        if sink.feed(Message::Text(frame.text())).await.is_err() {
-            return;
-        }
-        inbox.written(&frame);
+fn encode(batch: &[Pending], buffer: &mut Vec<u8>) {
+    buffer.clear();
+    for item in batch {
+        item.encode_into(buffer);
     }
-    match how {
-        Some((code, reason)) => {
-            let frame = CloseFrame {
-                code: CloseCode::from(code),
-                reason: reason.into(),
-            };
-            let _ = sink.send(Message::Close(Some(frame))).await;
+}
+
+async fn close(sink: &mut Sink, inbox: &Inbox, how: CloseHow, stall: &WriteStall) {
+    // Frames already queued (an error, `ended`) still go out first.
+    let batch = inbox.take_all();
+    let mut buffer = Vec::new();
+    encode(&batch, &mut buffer);
+    buffer.extend_from_slice(&wire::close(how));
+    if sink.write_all(&buffer, stall).await.is_ok() {
+        inbox.written(&batch);
+        sink.shutdown().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hub::{Frame, Outbox};
+    use futures_util::StreamExt;
+    use tokio_tungstenite::WebSocketStream;
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::protocol::Role;
+
+    /// Frames written directly and frames the writer task writes after the
+    /// kernel's buffer filled up arrive complete and in order.
+    #[tokio::test]
+    async fn direct_and_queued_frames_keep_their_order() {
+        // The server's end has a small send buffer, so it fills up soon.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let server = tokio::net::TcpSocket::new_v4().unwrap();
+        server.set_send_buffer_size(16 * 1024).unwrap();
+        let server = server.connect(listener.local_addr().unwrap());
+        let (server, accepted) = tokio::join!(server, listener.accept());
+        let client = accepted.map(|(stream, _)| stream);
+        let (_read, write) = server.unwrap().into_split();
+        let write = Arc::new(write);
+        let (outbox, inbox) = Outbox::writing_to(Some(write.clone()));
+        let control = Arc::new(Control::default());
+        let writer = tokio::spawn(run(
+            Sink::Tcp(write),
+            inbox,
+            control.clone(),
+            WriteStall::new(),
+        ));
+
+        // Far more than the socket buffers (and less than the queue's cap):
+        // the client reads only after everything was sent, so most of it
+        // must queue.
+        const FRAMES: usize = 100;
+        let padding = "x".repeat(8 * 1024);
+        for i in 0..FRAMES {
+            outbox.send_frame(Frame::from_json_text(format!("{i} {padding}")));
         }
-        // tungstenite queued the reply to the client's Close while
-        // reading; closing our half sends it (RFC 6455 §5.5.1).
-        None => {
-            let _ = sink.close().await;
+        assert!(outbox.queued_bytes() > 0, "the socket's buffer filled up");
+        control.close(Some((1000, "done")));
+
+        let mut ws = WebSocketStream::from_raw_socket(client.unwrap(), Role::Client, None).await;
+        for i in 0..FRAMES {
+            match ws.next().await {
+                Some(Ok(Message::Text(text))) => {
+                    let n: usize = text.split(' ').next().unwrap().parse().unwrap();
+                    assert_eq!(n, i);
+                }
+                other => panic!("frame {i}: {other:?}"),
+            }
         }
+        match ws.next().await {
+            Some(Ok(Message::Close(Some(frame)))) => assert_eq!(u16::from(frame.code), 1000),
+            other => panic!("expected the Close frame, got {other:?}"),
+        }
+        writer.await.unwrap();
+        assert_eq!(outbox.queued_bytes(), 0);
     }
 }
