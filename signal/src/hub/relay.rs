@@ -18,9 +18,11 @@ impl Hub {
         data: &RawValue,
     ) -> Result<(), Refusal> {
         let frame = signal_frame(id, Role::Customer, data);
-        let mut state = self.state();
-        let session = customer_session(&mut state, id, conn)?;
-        let console = session.console.as_ref().ok_or_else(not_started)?;
+        let console = {
+            let mut state = self.state();
+            let session = customer_session(&mut state, id, conn)?;
+            session.console.clone().ok_or_else(not_started)?
+        };
         console.send_frame(frame);
         Ok(())
     }
@@ -34,16 +36,21 @@ impl Hub {
         data: &RawValue,
     ) -> Result<(), Refusal> {
         let frame = signal_frame(id, Role::Technician, data);
-        let mut state = self.state();
-        let session = console_session(&mut state, technician, conn, id)?;
-        session.customer.send_frame(frame);
+        let customer = {
+            let mut state = self.state();
+            console_session(&mut state, technician, conn, id)?
+                .customer
+                .clone()
+        };
+        customer.send_frame(frame);
         Ok(())
     }
 }
 
 /// The relayed `signal` frame, written around the sender's `data` text
 /// as it came (already checked to be JSON): the server never parses SDP.
-/// Built before taking the lock, which it then holds only to look up.
+/// Built before taking the lock, which it then holds only to look up:
+/// the write itself happens after the lock is released.
 fn signal_frame(session: SessionId, from: Role, data: &RawValue) -> Frame {
     let from = match from {
         Role::Customer => "customer",
