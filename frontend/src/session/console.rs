@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use gloo::timers::callback::{Interval, Timeout};
+use protocol::peer::chat::ChatMessage;
 use protocol::ws::{ConsentOutcome, ConsentScope, EndReason, IceServer};
-use protocol::{ClientMessage, ErrorCode, PeerMessage, Role, ServerMessage, SessionId};
+use protocol::{ClientMessage, ErrorCode, Role, ServerMessage, SessionId};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::MediaStream;
 use yew::Callback;
@@ -16,7 +17,7 @@ use yew::Callback;
 use crate::browser;
 use crate::net::api;
 use crate::net::signal_socket::{SignalSocket, SocketEvents};
-use crate::rtc::{PeerEvents, PeerLink};
+use crate::rtc::{Channel, PeerEvents, PeerLink};
 use crate::state::console::Action;
 use crate::state::{PeerStatus, Problem, chat_text};
 
@@ -37,13 +38,19 @@ impl PartialEq for TechnicianDesk {
     }
 }
 
+/// One started session's direct link and its chat channel.
+struct Live {
+    peer: PeerLink,
+    chat: Channel<ChatMessage>,
+}
+
 struct Inner {
     /// Where every event ends up: the console's reducer.
     dispatch: Callback<Action>,
     /// The technician's socket while signed in and connected.
     socket: RefCell<Option<SignalSocket>>,
     /// One direct connection per started session.
-    peers: RefCell<HashMap<SessionId, PeerLink>>,
+    peers: RefCell<HashMap<SessionId, Live>>,
     /// Each session's received screen, for its `<video>`.
     streams: RefCell<HashMap<SessionId, MediaStream>>,
     /// Polls quality while any screen is shown.
@@ -101,10 +108,10 @@ impl TechnicianDesk {
         };
         let at_ms = browser::now_ms();
         let sent = match self.inner.peers.borrow().get(&session) {
-            Some(peer) => {
-                peer.send(&PeerMessage::Chat {
+            Some(live) => {
+                live.chat.send(&ChatMessage::Chat {
                     text: text.clone(),
-                    sent_at_ms: at_ms,
+                    sent_at_ms: at_ms as u64,
                 });
                 true
             }
@@ -234,8 +241,8 @@ impl Inner {
                 ..
             } => Inner::open_peer(this, *session, ice_servers),
             ServerMessage::Signal { session, data, .. } => {
-                if let Some(peer) = this.peers.borrow().get(session) {
-                    peer.handle_signal(data);
+                if let Some(live) = this.peers.borrow().get(session) {
+                    live.peer.handle_signal(data);
                 }
             }
             ServerMessage::Consent {
@@ -266,6 +273,20 @@ impl Inner {
         let weak = Rc::downgrade(this);
         let (w_signal, w_message, w_status, w_stream) =
             (weak.clone(), weak.clone(), weak.clone(), weak);
+        let on_chat = move |message| {
+            let Some(inner) = w_message.upgrade() else {
+                return;
+            };
+            match message {
+                ChatMessage::Chat { text, sent_at_ms } => {
+                    inner.dispatch.emit(Action::ChatReceived {
+                        session,
+                        text,
+                        at_ms: sent_at_ms as f64,
+                    });
+                }
+            }
+        };
         let events = PeerEvents {
             signal: Box::new(move |data| {
                 if let Some(inner) = w_signal.upgrade() {
@@ -273,20 +294,6 @@ impl Inner {
                         session: Some(session),
                         data,
                     });
-                }
-            }),
-            message: Box::new(move |message| {
-                let Some(inner) = w_message.upgrade() else {
-                    return;
-                };
-                match message {
-                    PeerMessage::Chat { text, sent_at_ms } => {
-                        inner.dispatch.emit(Action::ChatReceived {
-                            session,
-                            text,
-                            at_ms: sent_at_ms,
-                        });
-                    }
                 }
             }),
             status: Box::new(move |status| {
@@ -313,7 +320,8 @@ impl Inner {
         };
         match PeerLink::new(ice_servers, Role::Technician, events) {
             Ok(peer) => {
-                this.peers.borrow_mut().insert(session, peer);
+                let chat = peer.open_channel(on_chat);
+                this.peers.borrow_mut().insert(session, Live { peer, chat });
             }
             Err(e) => {
                 browser::log(&format!("lifeline: peer connection failed: {e:?}"));
@@ -343,7 +351,12 @@ impl Inner {
             };
             let sessions: Vec<SessionId> = inner.streams.borrow().keys().copied().collect();
             for session in sessions {
-                let Some(probe) = inner.peers.borrow().get(&session).map(PeerLink::quality) else {
+                let Some(probe) = inner
+                    .peers
+                    .borrow()
+                    .get(&session)
+                    .map(|live| live.peer.quality())
+                else {
                     continue;
                 };
                 let dispatch = inner.dispatch.clone();
@@ -363,7 +376,7 @@ impl Inner {
     }
 
     fn close_all(&self) {
-        let peers: Vec<PeerLink> = self.peers.borrow_mut().drain().map(|(_, p)| p).collect();
+        let peers: Vec<Live> = self.peers.borrow_mut().drain().map(|(_, p)| p).collect();
         drop(peers);
         self.streams.borrow_mut().clear();
         self.stats.borrow_mut().take();

@@ -4,8 +4,9 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
+use protocol::peer::chat::ChatMessage;
 use protocol::ws::ConsentScope;
-use protocol::{ClientMessage, PeerMessage, Role, ServerMessage};
+use protocol::{ClientMessage, Role, ServerMessage};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen_futures::spawn_local;
@@ -15,7 +16,7 @@ use yew::Callback;
 use crate::browser;
 use crate::media;
 use crate::net::signal_socket::{SignalSocket, SocketEvents};
-use crate::rtc::{PeerEvents, PeerLink};
+use crate::rtc::{Channel, PeerEvents, PeerLink};
 use crate::state::chat_text;
 use crate::state::customer::{Action, ShareKind, check_form};
 
@@ -42,6 +43,8 @@ struct Inner {
     socket: RefCell<Option<SignalSocket>>,
     /// Exists from `started` to the end.
     peer: RefCell<Option<PeerLink>>,
+    /// The chat channel on `peer`.
+    chat: RefCell<Option<Channel<ChatMessage>>>,
     /// What is being shared, to stop it on any kind of end.
     capture: RefCell<Option<Capture>>,
 }
@@ -61,6 +64,7 @@ impl CustomerSession {
                 dispatch,
                 socket: RefCell::new(None),
                 peer: RefCell::new(None),
+                chat: RefCell::new(None),
                 capture: RefCell::new(None),
             }),
         }
@@ -94,10 +98,10 @@ impl CustomerSession {
             return;
         };
         let at_ms = browser::now_ms();
-        if let Some(peer) = self.inner.peer.borrow().as_ref() {
-            peer.send(&PeerMessage::Chat {
+        if let Some(chat) = self.inner.chat.borrow().as_ref() {
+            chat.send(&ChatMessage::Chat {
                 text: text.clone(),
-                sent_at_ms: at_ms,
+                sent_at_ms: at_ms as u64,
             });
         } else {
             return;
@@ -239,6 +243,19 @@ impl Inner {
     fn open_peer(this: &Rc<Inner>, ice_servers: &[protocol::ws::IceServer]) {
         let weak = Rc::downgrade(this);
         let (w_signal, w_message, w_status) = (weak.clone(), weak.clone(), weak);
+        let on_chat = move |message| {
+            let Some(inner) = w_message.upgrade() else {
+                return;
+            };
+            match message {
+                ChatMessage::Chat { text, sent_at_ms } => {
+                    inner.dispatch.emit(Action::ChatReceived {
+                        text,
+                        at_ms: sent_at_ms as f64,
+                    });
+                }
+            }
+        };
         let events = PeerEvents {
             signal: Box::new(move |data| {
                 if let Some(inner) = w_signal.upgrade() {
@@ -246,19 +263,6 @@ impl Inner {
                         session: None,
                         data,
                     });
-                }
-            }),
-            message: Box::new(move |message| {
-                let Some(inner) = w_message.upgrade() else {
-                    return;
-                };
-                match message {
-                    PeerMessage::Chat { text, sent_at_ms } => {
-                        inner.dispatch.emit(Action::ChatReceived {
-                            text,
-                            at_ms: sent_at_ms,
-                        });
-                    }
                 }
             }),
             status: Box::new(move |status| {
@@ -270,7 +274,10 @@ impl Inner {
             remote_stream: Box::new(|_| {}),
         };
         match PeerLink::new(ice_servers, Role::Customer, events) {
-            Ok(peer) => *this.peer.borrow_mut() = Some(peer),
+            Ok(peer) => {
+                *this.chat.borrow_mut() = Some(peer.open_channel(on_chat));
+                *this.peer.borrow_mut() = Some(peer);
+            }
             Err(e) => {
                 browser::log(&format!("lifeline: peer connection failed: {e:?}"));
                 this.dispatch
@@ -336,6 +343,7 @@ impl Inner {
         if let Some(capture) = self.capture.borrow_mut().take() {
             media::stop(&capture.stream);
         }
+        self.chat.borrow_mut().take();
         if let Some(peer) = self.peer.borrow_mut().take() {
             peer.close();
         }
