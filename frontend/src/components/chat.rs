@@ -7,8 +7,8 @@ use protocol::limits::MAX_CHAT_CHARS;
 use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::app::use_texts;
 use crate::browser;
+use crate::i18n::use_texts;
 use crate::i18n::{Texts, fill};
 use crate::state::{Entry, Notice, Speaker};
 

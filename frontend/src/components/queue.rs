@@ -5,10 +5,10 @@ use protocol::SessionId;
 use protocol::ws::{QueueEntry, SessionStatus};
 use yew::prelude::*;
 
-use crate::app::use_texts;
 use crate::components::use_now;
 use crate::format::{minutes_seconds, secs_until, unix_ms};
 use crate::i18n::fill;
+use crate::i18n::use_texts;
 
 #[derive(Properties, PartialEq)]
 pub struct QueueProps {

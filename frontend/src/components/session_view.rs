@@ -6,10 +6,10 @@ use protocol::{Role, SessionId};
 use web_sys::{Element, HtmlTextAreaElement, MediaStream};
 use yew::prelude::*;
 
-use crate::app::use_texts;
 use crate::components::NOTES_SAVE_DELAY_MS;
 use crate::components::chat::Chat;
 use crate::components::video_view::VideoView;
+use crate::i18n::use_texts;
 use crate::i18n::{Texts, fill};
 use crate::state::PeerStatus;
 use crate::state::console::{Fit, Save, Screen, SessionTab};

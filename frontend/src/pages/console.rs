@@ -7,7 +7,6 @@ use protocol::api::PinRequest;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::app::use_texts;
 use crate::browser;
 use crate::components::lang_switch::LangSwitch;
 use crate::components::pin_card::PinCard;
@@ -16,6 +15,7 @@ use crate::components::reports::Reports;
 use crate::components::session_view::SessionView;
 use crate::components::sign_in::SignIn;
 use crate::format::unix_ms;
+use crate::i18n::use_texts;
 use crate::net::api::{self, ApiFailure};
 use crate::session::console::TechnicianDesk;
 use crate::sound;
