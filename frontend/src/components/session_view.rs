@@ -1,6 +1,8 @@
 //! One started session in the console: the live screen with its controls,
 //! connection state and quality on the left; chat and notes on the right.
 
+use std::rc::Rc;
+
 use gloo::timers::callback::Timeout;
 use protocol::{Role, SessionId};
 use web_sys::{Element, HtmlTextAreaElement, MediaStream};
@@ -16,7 +18,8 @@ use crate::state::console::{Fit, Save, Screen, SessionTab};
 
 #[derive(Properties, PartialEq)]
 pub struct SessionViewProps {
-    pub tab: SessionTab,
+    /// Shared with the console's state: rendering copies no transcript.
+    pub tab: Rc<SessionTab>,
     pub stream: Option<MediaStream>,
     pub on_send: Callback<(SessionId, String)>,
     pub on_request_screen: Callback<SessionId>,
