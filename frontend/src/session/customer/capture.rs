@@ -1,7 +1,8 @@
 //! Sharing, on the customer's side: Allow starts the capture (inside the
-//! click, so the browser's picker may open), the peer link sends it, and
-//! any end (Stop sharing, the browser's own stop button, the technician's
-//! or the server's word, the session ending) stops it and tells the server.
+//! click, so the browser's picker may open); the peer link sends it once
+//! the server has confirmed the permission (`consent allowed`); and any
+//! end (Stop sharing, the browser's own stop button, the server's word,
+//! the session ending) stops it and, where needed, tells the server.
 
 use std::rc::Rc;
 
@@ -25,6 +26,8 @@ const SCOPE: ConsentScope = ConsentScope::ScreenView;
 pub(super) struct Capture {
     /// The captured screen or camera; also the preview's source.
     stream: MediaStream,
+    /// Handed to the peer link: the server said `consent allowed`.
+    sending: bool,
     /// Notices the browser's own stop; kept alive while the stream is.
     _ended: Closure<dyn FnMut(JsValue)>,
 }
@@ -80,14 +83,7 @@ impl CustomerSession {
 
 impl Inner {
     fn start_sharing(this: &Rc<Inner>, stream: MediaStream, kind: ShareKind) {
-        let added = match this.peer.borrow().as_ref() {
-            Some(peer) => {
-                peer.link.add_screen(&stream);
-                true
-            }
-            None => false,
-        };
-        if !added {
+        if this.peer.borrow().is_none() {
             // The session ended while the picker was open.
             media::stop(&stream);
             return;
@@ -100,9 +96,28 @@ impl Inner {
         });
         *this.capture.borrow_mut() = Some(Capture {
             stream,
+            sending: false,
             _ended: ended,
         });
+        this.send_if_allowed();
         this.dispatch.emit(Action::ShareStarted(kind));
+    }
+
+    /// Sends the capture once both it and the server's `consent allowed`
+    /// are there, whichever came last: the offer that adds the screen never
+    /// runs ahead of the permission the technician's side is told about.
+    pub(super) fn send_if_allowed(&self) {
+        if !self.allowed.get() {
+            return;
+        }
+        let mut capture = self.capture.borrow_mut();
+        let Some(capture) = capture.as_mut().filter(|c| !c.sending) else {
+            return;
+        };
+        if let Some(peer) = self.peer.borrow().as_ref() {
+            peer.link.add_screen(&capture.stream);
+            capture.sending = true;
+        }
     }
 
     fn share_failed(&self) {
@@ -115,6 +130,7 @@ impl Inner {
 
     /// Ends the capture; `tell` when the server does not know yet.
     pub(super) fn stop_sharing(&self, tell: bool) {
+        self.allowed.set(false);
         let Some(capture) = self.capture.borrow_mut().take() else {
             return;
         };
@@ -133,6 +149,7 @@ impl Inner {
 
     /// Stops the capture without a word: the session is over.
     pub(super) fn end_capture(&self) {
+        self.allowed.set(false);
         if let Some(capture) = self.capture.borrow_mut().take() {
             media::stop(&capture.stream);
         }

@@ -4,7 +4,7 @@
 
 mod capture;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use protocol::peer::chat::ChatMessage;
@@ -44,6 +44,8 @@ struct Inner {
     peer: RefCell<Option<Peer>>,
     /// What is being shared, to stop it on any kind of end.
     capture: RefCell<Option<Capture>>,
+    /// The server said `consent allowed` and sharing has not stopped since.
+    allowed: Cell<bool>,
 }
 
 impl CustomerSession {
@@ -54,6 +56,7 @@ impl CustomerSession {
                 socket: RefCell::new(None),
                 peer: RefCell::new(None),
                 capture: RefCell::new(None),
+                allowed: Cell::new(false),
             }),
         }
     }
@@ -162,9 +165,14 @@ impl Controller for Inner {
                 }
             }
             ServerMessage::Consent {
-                outcome: ConsentOutcome::Stopped,
+                outcome: ConsentOutcome::Allowed,
                 ..
-            } => self.stop_sharing(false),
+            } => {
+                self.allowed.set(true);
+                self.send_if_allowed();
+            }
+            // Stopped, or an answer that came too late: nothing may be sent.
+            ServerMessage::Consent { .. } => self.stop_sharing(false),
             ServerMessage::Ended { .. } => self.teardown(),
             _ => {}
         }
