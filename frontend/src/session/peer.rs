@@ -1,7 +1,7 @@
 //! One session's direct link as a controller holds it: the peer connection
-//! and the channels the app uses on it, wired to the controller. A feature
-//! with a channel of its own adds the channel here (declared in
-//! `protocol::peer`) and a `Controller` method for its messages.
+//! and the channels both pages use on it (chat), wired to the controller.
+//! A feature only one page has opens its channel in that page's controller,
+//! on [`Peer::link`].
 
 use std::rc::Rc;
 
