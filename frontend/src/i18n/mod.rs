@@ -8,7 +8,7 @@
 //! - this file: [`Lang`], how one is picked, and [`fill`];
 //! - [`texts`]: the [`Texts`] fields and the sentences built from them;
 //! - `context` (browser only): the language in use, provided to every
-//!   component, and [`use_texts`] to read this page's strings.
+//!   component, and `use_texts` to read this page's strings.
 
 #[cfg(target_arch = "wasm32")]
 mod context;
