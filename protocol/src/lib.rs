@@ -8,7 +8,8 @@
 //! - [`error`]: [`ErrorCode`], the stable machine-readable error vocabulary.
 //! - [`ws`]: WebSocket frames, [`ClientMessage`] (up) and [`ServerMessage`] (down).
 //! - [`api`]: JSON bodies of the HTTP API (login, PINs, session reports).
-//! - [`peer`]: [`PeerMessage`], what the two browsers say over the data channel.
+//! - [`peer`]: the data channels the two browsers open to each other, one
+//!   per purpose, and the messages on each.
 //! - [`limits`]: size limits both sides enforce.
 //!
 //! `docs/protocol.md` describes the same protocol in prose for third-party clients.
@@ -23,6 +24,5 @@ pub mod ws;
 
 pub use error::ErrorCode;
 pub use ids::{Role, SessionId};
-pub use peer::PeerMessage;
 pub use pin::{Pin, PinError};
 pub use ws::{ClientMessage, ServerMessage};

@@ -126,13 +126,7 @@ async fn customer_denies_screen_view() {
         if !page::absent(cust, "#consent").await? || !page::absent(cust, "#sharing-banner").await? {
             return Err("after Deny the customer still sees the dialog or a sharing banner".into());
         }
-        let streaming: bool = page::js_with(
-            tech,
-            "const v = document.querySelector(arguments[0]); return !!(v && v.srcObject);",
-            vec![json!(format!("{scope}video#remote-screen"))],
-        )
-        .await?;
-        if streaming {
+        if has_stream(tech, &format!("{scope}video#remote-screen")).await? {
             return Err("after Deny the technician's video has a stream".into());
         }
         stage.snap("denied").await?;
@@ -211,6 +205,56 @@ async fn an_expired_pin_says_so() {
         page::type_into(cust, "#name", CUSTOMER).await?;
         page::click(cust, "#connect").await?;
         page::wait_text(cust, "#pin-error", "expired", |t| t.contains("expired")).await?;
+        Ok(())
+    })
+    .await;
+}
+
+/// Whether the `<video>` matching `css` has a stream attached.
+async fn has_stream(driver: &thirtyfour::WebDriver, css: &str) -> Result<bool> {
+    page::js_with(
+        driver,
+        "const v = document.querySelector(arguments[0]); return !!(v && v.srcObject);",
+        vec![json!(css)],
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sharing_stops_and_starts_again() {
+    scenario::run("share-again", Options::default(), |stage| async move {
+        let (tech, cust) = (&stage.technician, &stage.customer);
+        let scope = start_session(&stage).await?;
+        let screen = format!("{scope}video#remote-screen");
+        for round in ["first", "second"] {
+            page::click(tech, &format!("{scope}#request-screen")).await?;
+            page::find(cust, "#consent").await?;
+            page::click(cust, "#allow").await?;
+            page::find(cust, "#sharing-banner").await?;
+            wait::until_value(
+                &format!("the {round} share to show on the technician's side"),
+                wait::STEP,
+                || flow::video(tech, &screen),
+                |v| v.is_some_and(|v| v.width > 0 && v.frames > 0),
+            )
+            .await?;
+
+            page::click(cust, "#stop-sharing").await?;
+            wait::until_value(
+                &format!("the {round} share's picture to go"),
+                wait::STEP,
+                || has_stream(tech, &screen),
+                |streaming| !streaming,
+            )
+            .await?;
+            if !page::absent(cust, "#sharing-banner").await? {
+                return Err(format!("the banner stayed after the {round} stop").into());
+            }
+        }
+        let notices = page::texts(tech, &format!("{scope}#transcript .chat-notice")).await?;
+        if notices.len() != 4 {
+            return Err(format!("expected allowed, stopped twice: {notices:?}").into());
+        }
         Ok(())
     })
     .await;

@@ -7,14 +7,14 @@ use protocol::limits::MAX_CHAT_CHARS;
 use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::app::use_texts;
 use crate::browser;
+use crate::i18n::use_texts;
 use crate::i18n::{Texts, fill};
-use crate::state::{Entry, Notice, Speaker};
+use crate::state::{Entry, Notice, Speaker, Transcript};
 
 #[derive(Properties, PartialEq)]
 pub struct ChatProps {
-    pub transcript: Vec<Entry>,
+    pub transcript: Transcript,
     /// Which side this browser is: notices read differently for each.
     pub side: Role,
     /// The other person's name, for their lines and the notices.
@@ -120,7 +120,7 @@ pub fn Chat(props: &ChatProps) -> Html {
                 if props.transcript.is_empty() {
                     <li class="chat-empty">{ t.chat_empty }</li>
                 }
-                { for props.transcript.iter().map(line) }
+                { for props.transcript.entries().iter().map(line) }
             </ol>
             // Once the session is over there is no one to write to.
             if props.enabled {

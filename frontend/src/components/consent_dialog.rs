@@ -4,11 +4,11 @@
 
 use yew::prelude::*;
 
-use crate::app::use_texts;
 use crate::browser;
 use crate::components::use_now;
 use crate::format::{minutes_seconds, secs_until};
 use crate::i18n::fill;
+use crate::i18n::use_texts;
 use crate::state::customer::ShareKind;
 
 #[derive(Properties, PartialEq)]

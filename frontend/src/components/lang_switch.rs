@@ -3,8 +3,8 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::app::{I18n, use_texts};
 use crate::i18n::Lang;
+use crate::i18n::{I18n, use_texts};
 
 #[component]
 pub fn LangSwitch() -> Html {

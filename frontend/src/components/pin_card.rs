@@ -7,10 +7,10 @@ use gloo::timers::callback::Timeout;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use crate::app::use_texts;
 use crate::browser;
 use crate::components::{NOTES_SAVE_DELAY_MS, use_now};
 use crate::i18n::fill;
+use crate::i18n::use_texts;
 use crate::qr;
 use crate::state::console::{PinCard as PinCardState, Save};
 

@@ -1,18 +1,20 @@
 //! The live queue: who is waiting (and for how long), who is in a session,
 //! with Start session (or Open, for a running one) on each row.
 
+use std::rc::Rc;
+
 use protocol::SessionId;
 use protocol::ws::{QueueEntry, SessionStatus};
 use yew::prelude::*;
 
-use crate::app::use_texts;
 use crate::components::use_now;
 use crate::format::{minutes_seconds, secs_until, unix_ms};
 use crate::i18n::fill;
+use crate::i18n::use_texts;
 
 #[derive(Properties, PartialEq)]
 pub struct QueueProps {
-    pub entries: Vec<QueueEntry>,
+    pub entries: Rc<Vec<QueueEntry>>,
     /// Sessions with a tab here; their row offers Open instead of Start.
     pub open: Vec<SessionId>,
     pub on_start: Callback<SessionId>,

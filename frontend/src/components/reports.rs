@@ -4,9 +4,9 @@
 use protocol::api::SessionReport;
 use yew::prelude::*;
 
-use crate::app::use_texts;
 use crate::browser;
 use crate::format::{minutes_seconds, unix_ms};
+use crate::i18n::use_texts;
 use crate::state::console::Reports as ReportsState;
 
 #[derive(Properties, PartialEq)]

@@ -1,22 +1,25 @@
 //! One started session in the console: the live screen with its controls,
 //! connection state and quality on the left; chat and notes on the right.
 
+use std::rc::Rc;
+
 use gloo::timers::callback::Timeout;
 use protocol::{Role, SessionId};
 use web_sys::{Element, HtmlTextAreaElement, MediaStream};
 use yew::prelude::*;
 
-use crate::app::use_texts;
 use crate::components::NOTES_SAVE_DELAY_MS;
 use crate::components::chat::Chat;
 use crate::components::video_view::VideoView;
+use crate::i18n::use_texts;
 use crate::i18n::{Texts, fill};
 use crate::state::PeerStatus;
 use crate::state::console::{Fit, Save, Screen, SessionTab};
 
 #[derive(Properties, PartialEq)]
 pub struct SessionViewProps {
-    pub tab: SessionTab,
+    /// Shared with the console's state: rendering copies no transcript.
+    pub tab: Rc<SessionTab>,
     pub stream: Option<MediaStream>,
     pub on_send: Callback<(SessionId, String)>,
     pub on_request_screen: Callback<SessionId>,

@@ -3,8 +3,8 @@
 
 use yew::prelude::*;
 
-use crate::app::use_texts;
 use crate::i18n::fill;
+use crate::i18n::use_texts;
 use crate::state::customer::ShareKind;
 
 #[derive(Properties, PartialEq)]

@@ -1,13 +1,13 @@
 //! The technician console (`/console`): sign-in, then the PIN card and the
 //! live queue in a sidebar, and one tab per started session beside an
-//! overview with recent sessions.
+//! overview with recent sessions. Renders the state and hands clicks to
+//! the [`TechnicianDesk`], which does everything else.
+
+use std::rc::Rc;
 
 use protocol::SessionId;
-use protocol::api::PinRequest;
-use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::app::use_texts;
 use crate::browser;
 use crate::components::lang_switch::LangSwitch;
 use crate::components::pin_card::PinCard;
@@ -15,64 +15,12 @@ use crate::components::queue::Queue;
 use crate::components::reports::Reports;
 use crate::components::session_view::SessionView;
 use crate::components::sign_in::SignIn;
-use crate::format::unix_ms;
-use crate::net::api::{self, ApiFailure};
+use crate::i18n::use_texts;
 use crate::session::console::TechnicianDesk;
 use crate::sound;
-use crate::state::Problem;
-use crate::state::console::{Action, Auth, ConsoleState, DeskLink};
-
-type Dispatcher = UseReducerDispatcher<ConsoleState>;
-
-/// Reloads "Recent sessions".
-fn load_reports(dispatch: Dispatcher) {
-    dispatch.dispatch(Action::ReportsLoading);
-    spawn_local(async move {
-        match api::sessions().await {
-            Ok(list) => dispatch.dispatch(Action::ReportsLoaded(list)),
-            Err(failure) => fail(&dispatch, &failure, Action::ReportsFailed),
-        }
-    });
-}
-
-/// Reports a failed request: signed out if the server forgot us, else `or`.
-fn fail(dispatch: &Dispatcher, failure: &ApiFailure, or: Action) {
-    if failure.is_signed_out() {
-        dispatch.dispatch(Action::SignedOut(Some(failure.problem())));
-    } else {
-        dispatch.dispatch(or);
-    }
-}
-
-/// Saves a session's notes to its report.
-fn save_notes(dispatch: Dispatcher, session: SessionId, text: String) {
-    dispatch.dispatch(Action::NotesSaving(session));
-    spawn_local(async move {
-        match api::save_notes(session, &text).await {
-            Ok(_) => dispatch.dispatch(Action::NotesSaved { session, text }),
-            Err(failure) => fail(&dispatch, &failure, Action::NotesFailed(session)),
-        }
-    });
-}
-
-/// Saves the PIN card's notes to its PIN (or, once a customer joined with
-/// it, to that session; the answer says which).
-fn save_pin_notes(dispatch: Dispatcher, pin: String, text: String) {
-    dispatch.dispatch(Action::PinNotesSaving { pin: pin.clone() });
-    spawn_local(async move {
-        match api::save_pin_notes(&pin, &text).await {
-            Ok(saved) => dispatch.dispatch(Action::PinNotesSaved {
-                pin,
-                text,
-                session: saved.session,
-            }),
-            Err(failure) => {
-                let problem = failure.problem();
-                fail(&dispatch, &failure, Action::PinNotesFailed { pin, problem })
-            }
-        }
-    });
-}
+use crate::state::console::{
+    Action, Auth, ConsoleState, DeskLink, PinAction, SessionTab, TabAction,
+};
 
 #[component]
 pub fn ConsolePage() -> Html {
@@ -85,69 +33,26 @@ pub fn ConsolePage() -> Html {
 
     // Who is signed in, once, on load.
     {
-        let dispatch = state.dispatcher();
-        use_effect_with((), move |_| {
-            spawn_local(async move {
-                match api::me().await {
-                    Ok(me) => dispatch.dispatch(Action::AuthChecked(me.map(|m| m.username))),
-                    Err(_) => dispatch.dispatch(Action::SignedOut(Some(Problem::Unreachable))),
-                }
-            });
-        });
-    }
-    // Online while signed in; everything closed when not.
-    {
         let desk = desk.clone();
-        let dispatch = state.dispatcher();
-        use_effect_with(state.signed_in().map(str::to_owned), move |user| {
-            if user.is_some() {
-                desk.go_online();
-                load_reports(dispatch);
-            } else {
-                desk.go_offline();
-            }
-        });
+        use_effect_with((), move |_| desk.check_sign_in());
     }
     // The tab title shows how many wait; a newcomer rings.
     use_effect_with(state.title(t.console_title), |title| {
         browser::set_title(title)
     });
-    use_effect_with(state.ring, |ring| {
+    use_effect_with(state.queue.ring, |ring| {
         if *ring > 0 {
             sound::ring();
         }
     });
-    // A session that ends changes the reports.
-    {
-        let dispatch = state.dispatcher();
-        let ended = state.tabs.iter().filter(|tab| !tab.is_live()).count();
-        use_effect_with(ended, move |ended| {
-            if *ended > 0 {
-                load_reports(dispatch);
-            }
-        });
-    }
-
     match &state.auth {
         Auth::Checking => html! {
             <div class="console-loading" role="status">{ t.loading }</div>
         },
         Auth::SignedOut { busy, problem } => {
             let on_submit = {
-                let dispatch = state.dispatcher();
-                Callback::from(move |(username, password): (String, String)| {
-                    sound::unlock();
-                    dispatch.dispatch(Action::SignInStarted);
-                    let dispatch = dispatch.clone();
-                    spawn_local(async move {
-                        match api::login(&username, &password).await {
-                            Ok(me) => dispatch.dispatch(Action::SignedIn(me.username)),
-                            Err(failure) => {
-                                dispatch.dispatch(Action::SignInFailed(failure.problem()))
-                            }
-                        }
-                    });
-                })
+                let desk = desk.clone();
+                Callback::from(move |(username, password)| desk.sign_in(username, password))
             };
             html! {
                 <div class="console-page signed-out">
@@ -172,58 +77,28 @@ fn signed_in(
     let dispatch = state.dispatcher();
 
     let sign_out = {
-        let (desk, dispatch) = (desk.clone(), dispatch.clone());
-        Callback::from(move |_: MouseEvent| {
-            desk.go_offline();
-            dispatch.dispatch(Action::SignedOut(None));
-            spawn_local(async {
-                let _ = api::logout().await;
-            });
-        })
+        let desk = desk.clone();
+        Callback::from(move |_: MouseEvent| desk.sign_out())
     };
     let on_new_pin = {
-        let dispatch = dispatch.clone();
+        let desk = desk.clone();
         let notes = state.pin.notes.clone();
         let current = state.pin.issued.as_ref().map(|p| p.pin.clone());
-        Callback::from(move |another: bool| {
-            dispatch.dispatch(Action::PinRequested);
-            let request = PinRequest {
-                notes: Some(notes.clone()).filter(|n| !n.trim().is_empty()),
-                replaces: if another { current.clone() } else { None },
-            };
-            let dispatch = dispatch.clone();
-            spawn_local(async move {
-                match api::create_pin(&request).await {
-                    Ok(issued) => dispatch.dispatch(Action::PinIssued {
-                        pin: issued.pin.as_str().to_owned(),
-                        link: issued.link,
-                        expires_at_ms: unix_ms(issued.expires_at),
-                        request,
-                    }),
-                    Err(failure) => fail(&dispatch, &failure, Action::PinFailed(failure.problem())),
-                }
-            });
-        })
+        Callback::from(move |another: bool| desk.new_pin(another, &notes, current.clone()))
     };
     let on_copy = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |link: String| {
-            let dispatch = dispatch.clone();
-            spawn_local(async move {
-                let ok = browser::copy_text(&link).await;
-                dispatch.dispatch(Action::Copied(ok));
-            });
-        })
+        let desk = desk.clone();
+        Callback::from(move |link: String| desk.copy_link(link))
     };
     let on_pin_notes = {
         let dispatch = dispatch.clone();
-        Callback::from(move |text: String| dispatch.dispatch(Action::EditPinNotes(text)))
+        Callback::from(move |text: String| {
+            dispatch.dispatch(Action::Pin(PinAction::EditNotes(text)))
+        })
     };
     let on_save_pin_notes = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |(pin, text): (String, String)| {
-            save_pin_notes(dispatch.clone(), pin, text)
-        })
+        let desk = desk.clone();
+        Callback::from(move |(pin, text): (String, String)| desk.save_pin_notes(pin, text))
     };
     let on_start = {
         let desk = desk.clone();
@@ -242,8 +117,8 @@ fn signed_in(
         Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::DismissAlert))
     };
     let refresh = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |()| load_reports(dispatch.clone()))
+        let desk = desk.clone();
+        Callback::from(move |()| desk.load_reports())
     };
     let unlock_audio = Callback::from(|_: MouseEvent| sound::unlock());
 
@@ -254,7 +129,7 @@ fn signed_in(
     };
 
     let tabs = state.tabs.iter().map(|tab| {
-        let current = state.active == Some(tab.id);
+        let current = state.tabs.active == Some(tab.id);
         html! {
             <button type="button"
                 class={classes!("tab", "session-tab", current.then_some("current"), (!tab.is_live()).then_some("ended"))}
@@ -270,30 +145,8 @@ fn signed_in(
         }
     });
 
-    let panel = match state.active_tab() {
-        Some(tab) => {
-            let d = dispatch.clone();
-            let desk1 = desk.clone();
-            let desk2 = desk.clone();
-            let desk3 = desk.clone();
-            let d2 = dispatch.clone();
-            let d3 = dispatch.clone();
-            let d4 = dispatch.clone();
-            html! {
-                <SessionView
-                    key={tab.id.0}
-                    tab={tab.clone()}
-                    stream={desk.remote_stream(tab.id)}
-                    on_send={Callback::from(move |(id, text): (SessionId, String)| desk1.send_chat(id, &text))}
-                    on_request_screen={Callback::from(move |id| desk2.request_screen(id))}
-                    on_fit={Callback::from(move |(session, fit)| d.dispatch(Action::SetFit { session, fit }))}
-                    on_notes={Callback::from(move |(session, text)| d2.dispatch(Action::EditNotes { session, text }))}
-                    on_save_notes={Callback::from(move |(session, text)| save_notes(d3.clone(), session, text))}
-                    on_end={Callback::from(move |id| desk3.end(id))}
-                    on_close={Callback::from(move |id| d4.dispatch(Action::Close(id)))}
-                />
-            }
-        }
+    let panel = match state.tabs.active.and_then(|id| state.tabs.shared(id)) {
+        Some(tab) => session_view(desk, &dispatch, tab),
         None => html! {
             <div class="overview">
                 <h2 class="overview-title">{ t.overview_title }</h2>
@@ -326,7 +179,7 @@ fn signed_in(
                 // be visible without scrolling past the PIN card.
                 <aside class="sidebar">
                     <Queue
-                        entries={state.queue.clone()}
+                        entries={state.queue.entries.clone()}
                         open={state.tabs.iter().map(|t| t.id).collect::<Vec<_>>()}
                         {on_start}
                         {on_open}
@@ -337,8 +190,8 @@ fn signed_in(
                 <main class="workspace">
                     <nav class="tabs" aria-label={t.sessions_nav}>
                         <button type="button"
-                            class={classes!("tab", "overview-tab", state.active.is_none().then_some("current"))}
-                            aria-current={state.active.is_none().then_some("page")}
+                            class={classes!("tab", "overview-tab", state.tabs.active.is_none().then_some("current"))}
+                            aria-current={state.tabs.active.is_none().then_some("page")}
                             onclick={select(None)}>
                             { t.overview_tab }
                         </button>
@@ -348,5 +201,38 @@ fn signed_in(
                 </main>
             </div>
         </div>
+    }
+}
+
+/// The shown tab's session view, its clicks handed to the desk (side
+/// effects) or the reducer (what only changes the view).
+fn session_view(
+    desk: &TechnicianDesk,
+    dispatch: &UseReducerDispatcher<ConsoleState>,
+    tab: &Rc<SessionTab>,
+) -> Html {
+    let on_desk = |f: fn(&TechnicianDesk, SessionId)| {
+        let desk = desk.clone();
+        Callback::from(move |id| f(&desk, id))
+    };
+    let on_tab = |f: fn(SessionId) -> Action| {
+        let dispatch = dispatch.clone();
+        Callback::from(move |id| dispatch.dispatch(f(id)))
+    };
+    let (d1, d2) = (desk.clone(), desk.clone());
+    let (r1, r2) = (dispatch.clone(), dispatch.clone());
+    html! {
+        <SessionView
+            key={tab.id.0}
+            tab={tab.clone()}
+            stream={desk.remote_stream(tab.id)}
+            on_send={Callback::from(move |(id, text): (SessionId, String)| d1.send_chat(id, &text))}
+            on_request_screen={on_desk(TechnicianDesk::request_screen)}
+            on_fit={Callback::from(move |(id, fit)| r1.dispatch(Action::Tab(id, TabAction::SetFit(fit))))}
+            on_notes={Callback::from(move |(id, text)| r2.dispatch(Action::Tab(id, TabAction::EditNotes(text))))}
+            on_save_notes={Callback::from(move |(id, text)| d2.save_notes(id, text))}
+            on_end={on_desk(TechnicianDesk::end)}
+            on_close={on_tab(Action::Close)}
+        />
     }
 }

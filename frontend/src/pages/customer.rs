@@ -6,13 +6,13 @@ use protocol::Role;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::app::use_texts;
 use crate::browser;
 use crate::components::chat::Chat;
 use crate::components::consent_dialog::ConsentDialog;
 use crate::components::lang_switch::LangSwitch;
 use crate::components::sharing_banner::SharingBanner;
 use crate::components::video_view::VideoView;
+use crate::i18n::use_texts;
 use crate::i18n::{Texts, fill};
 use crate::location::code_from_query;
 use crate::media;

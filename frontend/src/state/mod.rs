@@ -3,12 +3,17 @@
 //! change the UI shows goes through here, so it is all unit-tested natively.
 //!
 //! - [`customer`]: the customer page, from the PIN form to the end.
-//! - [`console`]: the technician console: sign-in, PIN card, queue, tabs.
-//! - This file: what both share: the chat transcript and the state of the
-//!   direct connection.
+//! - [`console`]: the technician console, split by concern: sign-in, PIN
+//!   card, queue, one tab per session, reports.
+//! - [`transcript`]: a session's chat and notices, shared by both pages.
+//! - This file: what else both share: problems to show, the state of the
+//!   direct connection, and how a chat line is cleaned up before sending.
 
 pub mod console;
 pub mod customer;
+pub mod transcript;
+
+pub use transcript::{Entry, Notice, Speaker, Transcript};
 
 use protocol::ErrorCode;
 
@@ -33,42 +38,6 @@ impl Problem {
             retry_after_secs: None,
         }
     }
-}
-
-/// Who wrote a chat line, from this browser's point of view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Speaker {
-    Me,
-    Peer,
-}
-
-/// Something that happened in a session, shown in order in the transcript.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Entry {
-    /// A chat line. `at_ms` is the writer's clock (Unix ms).
-    Chat {
-        from: Speaker,
-        text: String,
-        at_ms: f64,
-    },
-    /// A line the app writes about consent and sharing, so both people
-    /// always see what is being shared and since when.
-    Notice { event: Notice, at_ms: f64 },
-}
-
-/// The session events the transcript records besides chat.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Notice {
-    /// The customer allowed screen view.
-    Allowed,
-    /// The customer said no.
-    Denied,
-    /// Nobody answered in time.
-    TimedOut,
-    /// Sharing stopped after it was allowed.
-    Stopped,
-    /// The customer allowed, but the browser could not start capture.
-    ShareFailed,
 }
 
 /// The state of the direct (WebRTC) connection, as

@@ -1,0 +1,95 @@
+//! The console's started sessions: one peer link each, the screen each one
+//! receives, and the once-a-second quality poll while any screen shows.
+
+use std::rc::Rc;
+
+use gloo::timers::callback::Interval;
+use protocol::ws::IceServer;
+use protocol::{Role, SessionId};
+use wasm_bindgen_futures::spawn_local;
+use web_sys::MediaStream;
+
+use super::Inner;
+use crate::session::peer::Peer;
+use crate::session::wiring::Controller;
+use crate::state::PeerStatus;
+use crate::state::console::{Action, TabAction};
+
+/// One started session's link and what it shows.
+pub(super) struct Live {
+    /// The connection and its channels.
+    pub(super) peer: Peer,
+    /// The customer's screen, while shared, for the session's `<video>`.
+    pub(super) stream: Option<MediaStream>,
+}
+
+impl Inner {
+    /// `started`: connect to the customer (once per session).
+    pub(super) fn open_peer(this: &Rc<Inner>, session: SessionId, ice_servers: &[IceServer]) {
+        if this.sessions.borrow().contains_key(&session) {
+            return;
+        }
+        match Peer::open(this, session, ice_servers, Role::Technician) {
+            Some(peer) => {
+                let live = Live { peer, stream: None };
+                this.sessions.borrow_mut().insert(session, live);
+            }
+            None => this.on_peer_status(session, PeerStatus::Failed),
+        }
+    }
+
+    /// The session's screen arrived or went; the poll follows.
+    pub(super) fn set_stream(this: &Rc<Inner>, session: SessionId, stream: Option<MediaStream>) {
+        if let Some(live) = this.sessions.borrow_mut().get_mut(&session) {
+            live.stream = stream;
+        }
+        Inner::update_stats(this);
+    }
+
+    /// Runs the quality poll while any screen is shown, and only then.
+    fn update_stats(this: &Rc<Inner>) {
+        let showing = this.sessions.borrow().values().any(|l| l.stream.is_some());
+        let mut stats = this.stats.borrow_mut();
+        if !showing {
+            stats.take();
+            return;
+        }
+        if stats.is_some() {
+            return;
+        }
+        let weak = Rc::downgrade(this);
+        *stats = Some(Interval::new(1000, move || {
+            let Some(inner) = weak.upgrade() else {
+                return;
+            };
+            let probes: Vec<_> = inner
+                .sessions
+                .borrow()
+                .iter()
+                .filter(|(_, live)| live.stream.is_some())
+                .map(|(id, live)| (*id, live.peer.link.quality()))
+                .collect();
+            for (session, probe) in probes {
+                let dispatch = inner.dispatch.clone();
+                spawn_local(async move {
+                    let quality = probe.await;
+                    dispatch.emit(Action::Tab(session, TabAction::Quality(quality)));
+                });
+            }
+        }));
+    }
+
+    /// The session ended: its link closes.
+    pub(super) fn close_session(this: &Rc<Inner>, session: SessionId) {
+        let live = this.sessions.borrow_mut().remove(&session);
+        drop(live);
+        Inner::update_stats(this);
+    }
+
+    /// Signed out or the socket dropped: every link closes.
+    pub(super) fn close_all(&self) {
+        let all: Vec<Live> = self.sessions.borrow_mut().drain().map(|(_, l)| l).collect();
+        drop(all);
+        self.stats.borrow_mut().take();
+    }
+}
