@@ -160,7 +160,7 @@ impl Store {
     fn in_transaction(&self, work: impl FnOnce(&Transaction<'_>) -> Result<()>) -> Result<()> {
         let before = {
             let conn = self.conn();
-            conn.execute_batch("BEGIN IMMEDIATE")?;
+            exec_on(&conn, "BEGIN IMMEDIATE", [])?;
             conn.total_changes()
         };
         let outcome = work(&Transaction(self)).and_then(|()| {
@@ -170,10 +170,10 @@ impl Store {
                     "database or disk is full (injected)".into(),
                 ));
             }
-            Ok(self.conn().execute_batch("COMMIT")?)
+            exec_on(&self.conn(), "COMMIT", []).map(drop)
         });
         if outcome.is_err() {
-            let _ = self.conn().execute_batch("ROLLBACK");
+            let _ = exec_on(&self.conn(), "ROLLBACK", []);
         }
         outcome
     }
@@ -184,12 +184,13 @@ struct Transaction<'a>(&'a Store);
 
 impl Transaction<'_> {
     /// Runs `work` in a savepoint, rolled back when it returns false.
+    /// (Cached statements: a batch runs these for every call in it.)
     fn savepoint(&self, work: impl FnOnce() -> bool) -> Result<()> {
-        self.0.conn().execute_batch("SAVEPOINT call")?;
+        exec_on(&self.0.conn(), "SAVEPOINT call", [])?;
         if !work() {
-            self.0.conn().execute_batch("ROLLBACK TO call")?;
+            exec_on(&self.0.conn(), "ROLLBACK TO call", [])?;
         }
-        self.0.conn().execute_batch("RELEASE call")?;
+        exec_on(&self.0.conn(), "RELEASE call", [])?;
         Ok(())
     }
 }
