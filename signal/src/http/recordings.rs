@@ -11,14 +11,14 @@
 
 use std::collections::HashMap;
 
-use protocol::{ErrorCode, RecordingId, SessionId};
+use protocol::{RecordingId, SessionId};
 use warp::http::StatusCode;
 use warp::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, HeaderValue};
 use warp::reply::Response;
 use warp::{Filter, Rejection, Reply};
 
 use super::auth::Technician;
-use super::errors::{ApiRejection, reject};
+use super::errors::reject;
 use super::{Context, body_at_most, with_ctx};
 use crate::recordings::{Folder, MAX_CHUNK_BYTES, Uploader};
 
@@ -59,7 +59,8 @@ pub fn routes(
         .and(warp::path("sessions"))
         .and(warp::path::param::<i64>())
         .and(warp::path("recordings"))
-        .and(warp::path::peek())
+        .and(warp::path::peek().and_then(video_name))
+        .and(warp::get().or(warp::head()).unify())
         .and(c)
         .and(signed_in)
         .and_then(may_watch)
@@ -114,20 +115,24 @@ async fn stop(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// Lets the file through only for the session's own technician, and only
-/// a name the server gave (`{rec}.webm`), never another path.
-async fn may_watch(
-    id: i64,
-    tail: warp::path::Peek,
-    ctx: Context,
-    technician: Technician,
-) -> Result<(), Rejection> {
-    let rec = tail
-        .as_str()
+/// The recording a video path names: only a name the server gave
+/// (`{rec}.webm`), never another path. Anything else is not this route
+/// (a plain 404, so that the other routes' answers win).
+async fn video_name(tail: warp::path::Peek) -> Result<i64, Rejection> {
+    tail.as_str()
         .strip_suffix(".webm")
         .and_then(|n| n.parse::<i64>().ok())
         .filter(|&n| Folder::file_name(RecordingId(n)) == tail.as_str())
-        .ok_or_else(|| reject(ApiRejection::new(ErrorCode::NotFound)))?;
+        .ok_or_else(warp::reject::not_found)
+}
+
+/// Lets the file through only for the session's own technician.
+async fn may_watch(
+    id: i64,
+    rec: i64,
+    ctx: Context,
+    technician: Technician,
+) -> Result<(), Rejection> {
     ctx.recordings
         .may_read(&technician.username, SessionId(id), RecordingId(rec))
         .await
