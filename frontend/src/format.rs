@@ -34,6 +34,26 @@ pub fn minutes_seconds(secs: i64) -> String {
     }
 }
 
+/// "820 KB", "4.2 MB", "1.3 GB": a file size in decimal units, as file
+/// managers and browsers' downloads show it.
+pub fn size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if bytes < 1000 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    while value >= 999.95 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 || value >= 100.0 {
+        format!("{value:.0} {}", UNITS[unit])
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
 /// Whole seconds from `from_ms` until `to_ms`, rounded up so a countdown
 /// shows 0:01 until the very end rather than 0:00 for the last second.
 pub fn secs_until(to_ms: f64, from_ms: f64) -> i64 {
@@ -82,6 +102,16 @@ impl Quality {
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn sizes_read_like_a_download_list() {
+        assert_eq!(size(0), "0 B");
+        assert_eq!(size(999), "999 B");
+        assert_eq!(size(61_325), "61 KB");
+        assert_eq!(size(4_200_000), "4.2 MB");
+        assert_eq!(size(999_990), "1.0 MB");
+        assert_eq!(size(1_300_000_000), "1.3 GB");
+    }
 
     #[test]
     fn clock_applies_the_offset() {

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::error::ErrorCode;
-use crate::ids::SessionId;
+use crate::ids::{RecordingId, SessionId};
 use crate::pin::Pin;
 use crate::ws::{ConsentScope, EndReason, SessionStatus};
 
@@ -82,6 +82,43 @@ pub struct SessionReport {
     pub end_reason: Option<EndReason>,
     pub notes: String,
     pub consent: Vec<ConsentEvent>,
+    /// The session's screen recordings, oldest first. Empty when it was
+    /// not recorded (and from servers that do not record).
+    #[serde(default)]
+    pub recordings: Vec<RecordingSummary>,
+}
+
+/// One recording of a session, as the report lists it. The video itself is
+/// `GET /api/sessions/{session}/recordings/{id}.webm`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordingSummary {
+    pub id: RecordingId,
+    #[serde(with = "time::serde::rfc3339")]
+    pub started_at: OffsetDateTime,
+    /// When the server finished the file (stopped, the session ended, or
+    /// no upload for a while); `None` while it is still being recorded.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub finished_at: Option<OffsetDateTime>,
+    /// Length of the video, known once it is finished.
+    pub duration_ms: Option<u64>,
+    /// Size of the stored file so far.
+    pub bytes: u64,
+}
+
+impl RecordingSummary {
+    /// True once the file is complete and seekable.
+    pub fn is_finished(&self) -> bool {
+        self.finished_at.is_some()
+    }
+}
+
+/// `POST /api/sessions/{id}/recordings` (201): a recording was opened;
+/// upload its chunks to `.../recordings/{id}/chunks/{seq}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordingStarted {
+    pub id: RecordingId,
+    /// Most bytes the session's recordings may still take.
+    pub bytes_left: u64,
 }
 
 /// A consent request, answer or stop, as the report keeps it.
@@ -174,12 +211,31 @@ mod tests {
                 scope: ConsentScope::ScreenView,
                 event: ConsentEventKind::Allowed,
             }],
+            recordings: vec![RecordingSummary {
+                id: RecordingId(2),
+                started_at: at,
+                finished_at: Some(at),
+                duration_ms: Some(61_500),
+                bytes: 1_234_567,
+            }],
         };
         let text = serde_json::to_string(&report).unwrap();
         assert_eq!(
             serde_json::from_str::<SessionReport>(&text).unwrap(),
             report
         );
+    }
+
+    #[test]
+    fn reports_from_older_servers_have_no_recordings() {
+        let report: SessionReport = serde_json::from_value(json!({
+            "id": 1, "technician": "tess", "customer": "Ann", "pin_suffix": "56",
+            "pin_created_at": "2026-11-22T10:00:00Z", "joined_at": "2026-11-22T10:00:00Z",
+            "started_at": null, "ended_at": null, "duration_secs": null,
+            "status": "waiting", "end_reason": null, "notes": "", "consent": []
+        }))
+        .unwrap();
+        assert!(report.recordings.is_empty());
     }
 
     #[test]

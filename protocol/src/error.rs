@@ -58,6 +58,11 @@ pub enum ErrorCode {
     /// This address (IPv6: its /64) already has as many connections open
     /// as one network may have.
     TooManyConnections,
+    /// A recording upload would take the session past its recorded-bytes
+    /// limit; nothing of it was kept.
+    RecordingTooLarge,
+    /// The session already has as many recordings as one session may.
+    TooManyRecordings,
     /// A code this client version does not know.
     #[serde(other)]
     Unknown,
@@ -103,6 +108,12 @@ impl ErrorCode {
             ErrorCode::TooManyConnections => {
                 "Too many Lifeline windows are open from your network. Please close some and try again."
             }
+            ErrorCode::RecordingTooLarge => {
+                "The recording has reached the size limit for one session; it was stopped."
+            }
+            ErrorCode::TooManyRecordings => {
+                "This session already has as many recordings as one session may have."
+            }
             ErrorCode::Unknown => "Something went wrong.",
         }
     }
@@ -145,6 +156,8 @@ impl ErrorCode {
             ErrorCode::Internal => "internal",
             ErrorCode::ServerBusy => "server_busy",
             ErrorCode::TooManyConnections => "too_many_connections",
+            ErrorCode::RecordingTooLarge => "recording_too_large",
+            ErrorCode::TooManyRecordings => "too_many_recordings",
             ErrorCode::Unknown => "unknown",
         }
     }
@@ -173,6 +186,8 @@ mod tests {
             ErrorCode::Internal,
             ErrorCode::ServerBusy,
             ErrorCode::TooManyConnections,
+            ErrorCode::RecordingTooLarge,
+            ErrorCode::TooManyRecordings,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

@@ -16,6 +16,18 @@ impl fmt::Display for SessionId {
     }
 }
 
+/// One recording of a session's screen, stored by the server. A session may
+/// have several (each Record … Stop is one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RecordingId(pub i64);
+
+impl fmt::Display for RecordingId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// Which side of a session a socket speaks for. The server stamps it on every
 /// relayed message; clients never choose it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 //! wasm, so it must never pull in tokio or web-sys.
 //!
 //! - [`pin`]: the one-time 6-digit [`Pin`] and why a typed PIN is rejected.
-//! - [`ids`]: [`SessionId`] and the [`Role`] a socket plays in a session.
+//! - [`ids`]: [`SessionId`], [`RecordingId`] and the [`Role`] a socket plays in a session.
 //! - [`error`]: [`ErrorCode`], the stable machine-readable error vocabulary.
 //! - [`ws`]: WebSocket frames, [`ClientMessage`] (up) and [`ServerMessage`] (down).
 //! - [`api`]: JSON bodies of the HTTP API (login, PINs, session reports).
@@ -23,6 +23,6 @@ pub mod pin;
 pub mod ws;
 
 pub use error::ErrorCode;
-pub use ids::{Role, SessionId};
+pub use ids::{RecordingId, Role, SessionId};
 pub use pin::{Pin, PinError};
 pub use ws::{ClientMessage, ServerMessage};

@@ -103,6 +103,11 @@ pub enum ServerMessage {
         scope: ConsentScope,
         outcome: ConsentOutcome,
     },
+    /// Both sides: the session's screen is being recorded (`active`), or
+    /// no longer is. Sent by the server itself when a recording starts and
+    /// when it is finished, so the customer learns it whatever the console
+    /// does.
+    Recording { session: SessionId, active: bool },
     /// Both sides: the session is over.
     Ended {
         session: SessionId,
@@ -376,6 +381,19 @@ mod tests {
             reason: EndReason::CustomerLeft,
         });
         round_trip_server(ServerMessage::error(ErrorCode::RateLimited));
+    }
+
+    #[test]
+    fn recording_frame_shape() {
+        let msg = ServerMessage::Recording {
+            session: SessionId(7),
+            active: true,
+        };
+        assert_eq!(
+            serde_json::to_value(&msg).unwrap(),
+            json!({"type": "recording", "session": 7, "active": true})
+        );
+        round_trip_server(msg);
     }
 
     #[test]

@@ -135,6 +135,19 @@ pub struct ServeArgs {
     /// main address then answers 404 for it.
     #[arg(long, env = "LIFELINE_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
+    /// Folder for session recordings (WebM videos of customers' screens).
+    /// Default: `recordings` inside --data.
+    #[arg(long, env = "LIFELINE_RECORDINGS_DIR")]
+    pub recordings_dir: Option<PathBuf>,
+    /// Delete finished recordings after this long, e.g. `30d`, `12h`.
+    #[arg(long, env = "LIFELINE_RECORDING_RETENTION", default_value = "30d", value_parser = humantime::parse_duration)]
+    pub recording_retention: Duration,
+    /// Most bytes the recordings of one session may take, e.g. `2GiB`, `500MB`.
+    #[arg(long, env = "LIFELINE_RECORDING_MAX_BYTES", default_value = "2GiB", value_parser = byte_size)]
+    pub recording_max_bytes: u64,
+    /// Most recordings one session may have.
+    #[arg(long, env = "LIFELINE_RECORDINGS_PER_SESSION", default_value_t = 20)]
+    pub recordings_per_session: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -202,6 +215,10 @@ impl ServeArgs {
         config.request_head_timeout = self.request_timeout;
         config.metrics_token = self.metrics_token.map(Secret::new);
         config.metrics_listen = self.metrics_listen;
+        config.recordings_dir = self.recordings_dir;
+        config.recording_retention = self.recording_retention;
+        config.recording_max_bytes = self.recording_max_bytes;
+        config.recordings_per_session = self.recordings_per_session;
         config
     }
 }
@@ -212,6 +229,11 @@ fn heartbeat(text: &str) -> Result<Duration, String> {
     let beat = humantime::parse_duration(text).map_err(|e| e.to_string())?;
     crate::config::check_heartbeat(beat).map_err(|e| e.to_string())?;
     Ok(beat)
+}
+
+/// A size such as `2GiB`, `500MB` or `1048576` (bytes).
+fn byte_size(text: &str) -> Result<u64, String> {
+    parse_size::parse_size(text).map_err(|e| format!("{e}; e.g. 2GiB or 500MB"))
 }
 
 #[cfg(test)]
@@ -320,6 +342,29 @@ mod tests {
             Some("127.0.0.1:9090".parse().unwrap())
         );
         assert!(serve_args(&["--metrics-listen", "localhost"]).is_err());
+    }
+
+    #[test]
+    fn recording_flags() {
+        let config = serve_args(&[
+            "--recording-retention",
+            "7d",
+            "--recording-max-bytes",
+            "500MiB",
+            "--recordings-dir",
+            "/srv/videos",
+        ])
+        .unwrap()
+        .into_config();
+        assert_eq!(config.recording_retention, Duration::from_secs(7 * 86_400));
+        assert_eq!(config.recording_max_bytes, 500 * 1024 * 1024);
+        assert_eq!(config.recordings_dir, Some(PathBuf::from("/srv/videos")));
+        let defaults = serve_args(&[]).unwrap().into_config();
+        assert_eq!(
+            defaults.recording_retention,
+            Duration::from_secs(30 * 86_400)
+        );
+        assert!(serve_args(&["--recording-max-bytes", "lots"]).is_err());
     }
 
     #[test]

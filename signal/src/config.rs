@@ -71,6 +71,15 @@ pub struct Config {
     /// Serve `/metrics` on this address instead of the main one, so it can
     /// sit on a private interface out of the public listener's reach.
     pub metrics_listen: Option<SocketAddr>,
+    /// Folder of the session recordings; `None`: `recordings` in the data
+    /// folder.
+    pub recordings_dir: Option<PathBuf>,
+    /// Finished recordings older than this are deleted.
+    pub recording_retention: Duration,
+    /// Most bytes all recordings of one session may take together.
+    pub recording_max_bytes: u64,
+    /// Most recordings one session may have.
+    pub recordings_per_session: u32,
 }
 
 /// Longest heartbeat accepted. A socket is dropped only after three silent
@@ -94,6 +103,8 @@ pub enum ConfigError {
     ZeroPinTtl,
     #[error("the idle sign-out time must be longer than zero (--idle-logout, e.g. 8h)")]
     ZeroIdleLogout,
+    #[error("recordings must be kept for longer than zero (--recording-retention, e.g. 30d)")]
+    ZeroRecordingRetention,
     #[error(
         "the metrics token must be printable ASCII without spaces, and not empty (--metrics-token); a long random one, e.g. from `openssl rand -hex 32`"
     )]
@@ -155,6 +166,11 @@ impl Config {
             store_faults: crate::store::FaultSwitch::default(),
             metrics_token: None,
             metrics_listen: None,
+            recordings_dir: None,
+            recording_retention: Duration::from_secs(30 * 24 * 3600),
+            // About two hours of a screen at MediaRecorder's usual rates.
+            recording_max_bytes: 2 * 1024 * 1024 * 1024,
+            recordings_per_session: 20,
         }
     }
 
@@ -168,6 +184,9 @@ impl Config {
         }
         if self.idle_logout.is_zero() {
             return Err(ConfigError::ZeroIdleLogout);
+        }
+        if self.recording_retention.is_zero() {
+            return Err(ConfigError::ZeroRecordingRetention);
         }
         // What a client can put after `Bearer ` in a header; an empty token
         // would open /metrics to anyone who sends an empty one.

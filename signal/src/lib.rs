@@ -19,6 +19,8 @@
 //! - [`password`]: Argon2id; [`admin`]: `signal user ...`.
 //! - [`clock`]: the one source of "now"; [`metrics`]: Prometheus.
 //! - [`memory`]: giving memory back to the system after a peak.
+//! - [`recordings`]: session recordings: chunks in, seekable WebM out,
+//!   retention.
 //! - [`names`]: cleaning the display name a customer types.
 //! - [`secret`]: settings kept out of logs (the metrics token).
 //!
@@ -38,6 +40,7 @@ pub mod names;
 pub mod password;
 pub mod pin_book;
 pub mod pin_secret;
+pub mod recordings;
 pub mod secret;
 pub mod serve;
 pub mod store;
@@ -66,6 +69,8 @@ pub enum StartError {
     Store(#[from] store::StoreError),
     #[error(transparent)]
     Config(#[from] config::ConfigError),
+    #[error("cannot use the recordings folder: {0}")]
+    Recordings(std::io::Error),
     #[error("cannot listen for metrics on {addr}: {source}")]
     MetricsListen {
         addr: SocketAddr,
@@ -127,8 +132,12 @@ pub async fn run_with_metrics_listener(
     hub.metrics()
         .connection_cap
         .set(connections.max_total() as i64);
+    let recordings = recordings::Recordings::start(hub.clone())
+        .await
+        .map_err(StartError::Recordings)?;
     let ctx = http::Context::new(
         hub.clone(),
+        recordings.clone(),
         origins,
         public_url.scheme() == "https",
         sockets,
@@ -140,6 +149,7 @@ pub async fn run_with_metrics_listener(
 
     let ticker = {
         let hub = hub.clone();
+        let recordings = recordings.clone();
         let connections = connections.clone();
         tokio::spawn(async move {
             let mut every = tokio::time::interval(Duration::from_secs(1));
@@ -147,6 +157,7 @@ pub async fn run_with_metrics_listener(
             loop {
                 every.tick().await;
                 hub.tick().await;
+                recordings.tick().await;
                 let open = connections.open();
                 hub.metrics().connections.set(open as i64);
                 trimmer.observe(open);

@@ -178,6 +178,7 @@ fn route(
         | ServerMessage::Consent { session, .. }
         | ServerMessage::Ended { session, .. }
         | ServerMessage::ConsentRequest { session, .. }
+        | ServerMessage::Recording { session, .. }
         | ServerMessage::Joined { session, .. } => Some(*session),
         ServerMessage::Error { session, .. } => *session,
         ServerMessage::Welcome { .. } => None,

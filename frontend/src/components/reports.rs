@@ -1,12 +1,12 @@
 //! "Recent sessions" on the console's overview: the server's reports,
 //! newest first.
 
-use protocol::api::SessionReport;
+use protocol::api::{RecordingSummary, SessionReport};
 use yew::prelude::*;
 
 use crate::browser;
-use crate::format::{minutes_seconds, unix_ms};
-use crate::i18n::use_texts;
+use crate::format::{minutes_seconds, size, unix_ms};
+use crate::i18n::{Texts, fill, use_texts};
 use crate::state::console::Reports as ReportsState;
 
 #[derive(Properties, PartialEq)]
@@ -34,6 +34,9 @@ pub fn Reports(props: &ReportsProps) -> Html {
                 <td>{ r.duration_secs.map(minutes_seconds).unwrap_or_default() }</td>
                 <td>{ outcome }</td>
                 <td class="report-notes">{ r.notes.clone() }</td>
+                <td class="report-recordings">
+                    { for r.recordings.iter().map(|rec| recording(t, r, rec)) }
+                </td>
             </tr>
         }
     };
@@ -53,6 +56,7 @@ pub fn Reports(props: &ReportsProps) -> Html {
                             <th scope="col">{ t.col_duration }</th>
                             <th scope="col">{ t.col_outcome }</th>
                             <th scope="col">{ t.col_notes }</th>
+                            <th scope="col">{ t.col_recording }</th>
                         </tr>
                     </thead>
                     <tbody>{ for list.iter().take(50).map(row) }</tbody>
@@ -68,5 +72,26 @@ pub fn Reports(props: &ReportsProps) -> Html {
             </div>
             { body }
         </section>
+    }
+}
+
+/// One recording of a report: how long and how big, Play and Download
+/// once it is finished.
+fn recording(t: &Texts, report: &SessionReport, rec: &RecordingSummary) -> Html {
+    let url = format!("/api/sessions/{}/recordings/{}.webm", report.id, rec.id);
+    if !rec.is_finished() {
+        return html! { <div class="recording muted">{ t.recording_in_progress }</div> };
+    }
+    let length = minutes_seconds((rec.duration_ms.unwrap_or(0) / 1000) as i64);
+    let text = fill(t.recorded, &[("time", &length), ("size", &size(rec.bytes))]);
+    html! {
+        <div class="recording" data-recording={rec.id.to_string()}>
+            <span class="recording-summary">{ text }</span>{ " " }
+            <a class="play-recording" href={url.clone()} target="_blank" rel="noopener">{ t.play }</a>
+            { " · " }
+            <a class="download-recording" href={format!("{url}?download=1")} download="">
+                { t.download }
+            </a>
+        </div>
     }
 }

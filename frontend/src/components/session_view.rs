@@ -14,7 +14,7 @@ use crate::components::video_view::VideoView;
 use crate::i18n::use_texts;
 use crate::i18n::{Texts, fill};
 use crate::state::PeerStatus;
-use crate::state::console::{Fit, Save, Screen, SessionTab};
+use crate::state::console::{Fit, Recording, Save, Screen, SessionTab};
 
 #[derive(Properties, PartialEq)]
 pub struct SessionViewProps {
@@ -23,6 +23,8 @@ pub struct SessionViewProps {
     pub stream: Option<MediaStream>,
     pub on_send: Callback<(SessionId, String)>,
     pub on_request_screen: Callback<SessionId>,
+    pub on_record: Callback<SessionId>,
+    pub on_stop_recording: Callback<SessionId>,
     pub on_fit: Callback<(SessionId, Fit)>,
     pub on_notes: Callback<(SessionId, String)>,
     pub on_save_notes: Callback<(SessionId, String)>,
@@ -74,6 +76,21 @@ pub fn SessionView(props: &SessionViewProps) -> Html {
         let cb = props.on_request_screen.clone();
         Callback::from(move |_: MouseEvent| cb.emit(id))
     };
+    let record = {
+        let cb = props.on_record.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(id))
+    };
+    let stop_recording = {
+        let cb = props.on_stop_recording.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(id))
+    };
+    let recording_text = match tab.recording {
+        Recording::Off => String::new(),
+        Recording::Starting => t.recording_starting.to_owned(),
+        Recording::On => t.recording_on.to_owned(),
+        Recording::Failed(problem) => fill(t.recording_failed, &[("reason", &t.problem(&problem))]),
+    };
+    let recording_now = matches!(tab.recording, Recording::Starting | Recording::On);
     let end = {
         let cb = props.on_end.clone();
         Callback::from(move |_: MouseEvent| cb.emit(id))
@@ -169,6 +186,17 @@ pub fn SessionView(props: &SessionViewProps) -> Html {
                                 onclick={request} disabled={!tab.can_request_screen()}>
                                 { t.request_screen }
                             </button>
+                            if recording_now {
+                                <button id="stop-recording" type="button" class="button secondary"
+                                    onclick={stop_recording}>
+                                    { t.stop_recording }
+                                </button>
+                            } else {
+                                <button id="record" type="button" class="button secondary"
+                                    onclick={record} disabled={!tab.can_record()}>
+                                    { t.record }
+                                </button>
+                            }
                             <button id="end-session" type="button" class="button danger" onclick={end}>
                                 { t.end_session }
                             </button>
@@ -192,6 +220,10 @@ pub fn SessionView(props: &SessionViewProps) -> Html {
                         disabled={!has_picture}>
                         { t.view_fullscreen }
                     </button>
+                    <span id="recording-state" class={classes!("recording-state", recording_now.then_some("on"))}
+                        role="status">
+                        { recording_text }
+                    </span>
                     <span class="quality-box">
                         <span class="quality-label">{ t.quality }{ ": " }</span>
                         <span id="quality" class="quality">{ quality }</span>

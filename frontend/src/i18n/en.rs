@@ -27,6 +27,7 @@ pub(super) const TEXTS: Texts = Texts {
     direct_failed: "The direct connection failed. Chat and screen view will not work; try connecting again.",
     disconnect: "Disconnect",
     connect_again: "Connect again",
+    recording_banner: "This session is being recorded.",
     session_over: "The session is over",
 
     consent_title: "{name} asks to see your screen",
@@ -153,6 +154,13 @@ pub(super) const TEXTS: Texts = Texts {
     save_failed: "Not saved. Try again.",
     end_session: "End session",
     session_ended_title: "Session ended",
+    record: "Record",
+    stop_recording: "Stop recording",
+    recording_starting: "Starting the recording…",
+    recording_on: "● Recording",
+    recording_failed: "Recording stopped: {reason}",
+    err_recording_too_large: "The recording has reached the size limit for one session.",
+    err_too_many_recordings: "This session already has as many recordings as one session may have.",
 
     overview_title: "Overview",
     overview_intro: "Create a PIN and give it to your customer. When they join, they appear in the queue with a ring; start the session from there.",
@@ -164,5 +172,10 @@ pub(super) const TEXTS: Texts = Texts {
     col_duration: "Duration",
     col_outcome: "Outcome",
     col_notes: "Notes",
+    col_recording: "Recording",
+    recorded: "{time}, {size}",
+    recording_in_progress: "Being recorded…",
+    play: "Play",
+    download: "Download",
     refresh: "Refresh",
 };

@@ -26,6 +26,7 @@ pub(super) const TEXTS: Texts = Texts {
     direct_failed: "Den direkte forbindelsen mislyktes. Chat og skjermdeling vil ikke virke; prøv å koble til på nytt.",
     disconnect: "Koble fra",
     connect_again: "Koble til på nytt",
+    recording_banner: "Denne økten blir tatt opp.",
     session_over: "Økten er over",
 
     consent_title: "{name} ber om å se skjermen din",
@@ -152,6 +153,13 @@ pub(super) const TEXTS: Texts = Texts {
     save_failed: "Ikke lagret. Prøv igjen.",
     end_session: "Avslutt økt",
     session_ended_title: "Økten er avsluttet",
+    record: "Ta opp",
+    stop_recording: "Stopp opptaket",
+    recording_starting: "Starter opptaket…",
+    recording_on: "● Tar opp",
+    recording_failed: "Opptaket stoppet: {reason}",
+    err_recording_too_large: "Opptaket har nådd størrelsesgrensen for én økt.",
+    err_too_many_recordings: "Denne økten har allerede så mange opptak som én økt kan ha.",
 
     overview_title: "Oversikt",
     overview_intro: "Lag en PIN-kode og gi den til kunden. Når kunden kobler til, dukker de opp i køen med en lyd; start økten derfra.",
@@ -163,5 +171,10 @@ pub(super) const TEXTS: Texts = Texts {
     col_duration: "Varighet",
     col_outcome: "Utfall",
     col_notes: "Notater",
+    col_recording: "Opptak",
+    recorded: "{time}, {size}",
+    recording_in_progress: "Tas opp…",
+    play: "Spill av",
+    download: "Last ned",
     refresh: "Oppdater",
 };

@@ -26,6 +26,7 @@ pub(super) const TEXTS: Texts = Texts {
     direct_failed: "Не удалось установить прямое соединение. Чат и показ экрана работать не будут; попробуйте подключиться снова.",
     disconnect: "Отключиться",
     connect_again: "Подключиться снова",
+    recording_banner: "Этот сеанс записывается.",
     session_over: "Сеанс завершён",
 
     consent_title: "{name} просит показать ваш экран",
@@ -152,6 +153,13 @@ pub(super) const TEXTS: Texts = Texts {
     save_failed: "Не сохранено. Попробуйте снова.",
     end_session: "Завершить сеанс",
     session_ended_title: "Сеанс завершён",
+    record: "Записать",
+    stop_recording: "Остановить запись",
+    recording_starting: "Запись начинается…",
+    recording_on: "● Идёт запись",
+    recording_failed: "Запись остановлена: {reason}",
+    err_recording_too_large: "Запись достигла предельного размера для одного сеанса.",
+    err_too_many_recordings: "У этого сеанса уже столько записей, сколько может быть у одного сеанса.",
 
     overview_title: "Обзор",
     overview_intro: "Создайте PIN-код и передайте его клиенту. Когда клиент подключится, он появится в очереди со звуковым сигналом; начните сеанс оттуда.",
@@ -163,5 +171,10 @@ pub(super) const TEXTS: Texts = Texts {
     col_duration: "Длительность",
     col_outcome: "Итог",
     col_notes: "Заметки",
+    col_recording: "Запись",
+    recorded: "{time}, {size}",
+    recording_in_progress: "Идёт запись…",
+    play: "Смотреть",
+    download: "Скачать",
     refresh: "Обновить",
 };

@@ -38,6 +38,8 @@ pub struct Texts {
     pub direct_failed: &'static str,
     pub disconnect: &'static str,
     pub connect_again: &'static str,
+    /// While the server says the session is recorded.
+    pub recording_banner: &'static str,
     pub session_over: &'static str,
 
     // Customer page: consent and sharing
@@ -200,6 +202,14 @@ pub struct Texts {
     pub save_failed: &'static str,
     pub end_session: &'static str,
     pub session_ended_title: &'static str,
+    pub record: &'static str,
+    pub stop_recording: &'static str,
+    pub recording_starting: &'static str,
+    pub recording_on: &'static str,
+    /// `{reason}`: why the recording stopped or did not start.
+    pub recording_failed: &'static str,
+    pub err_recording_too_large: &'static str,
+    pub err_too_many_recordings: &'static str,
 
     // Console: overview
     pub overview_title: &'static str,
@@ -212,6 +222,12 @@ pub struct Texts {
     pub col_duration: &'static str,
     pub col_outcome: &'static str,
     pub col_notes: &'static str,
+    pub col_recording: &'static str,
+    /// `{time}`: the recording's length; `{size}`: its size.
+    pub recorded: &'static str,
+    pub recording_in_progress: &'static str,
+    pub play: &'static str,
+    pub download: &'static str,
     pub refresh: &'static str,
 }
 
@@ -240,6 +256,8 @@ impl Texts {
             ErrorCode::ForbiddenOrigin => self.err_forbidden_origin,
             ErrorCode::ServerBusy => self.err_server_busy,
             ErrorCode::TooManyConnections => self.err_too_many_connections,
+            ErrorCode::RecordingTooLarge => self.err_recording_too_large,
+            ErrorCode::TooManyRecordings => self.err_too_many_recordings,
             _ => self.err_generic,
         };
         s.to_owned()

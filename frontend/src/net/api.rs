@@ -4,9 +4,10 @@
 
 use gloo::net::http::{Request, Response};
 use protocol::api::{
-    ApiError, LoginRequest, Me, NotesUpdate, PinIssued, PinNotesSaved, PinRequest, SessionReport,
+    ApiError, LoginRequest, Me, NotesUpdate, PinIssued, PinNotesSaved, PinRequest,
+    RecordingStarted, SessionReport,
 };
-use protocol::{ErrorCode, SessionId};
+use protocol::{ErrorCode, RecordingId, SessionId};
 use serde::de::DeserializeOwned;
 
 use crate::state::Problem;
@@ -144,4 +145,50 @@ async fn patch_notes<T: DeserializeOwned>(path: &str, notes: &str) -> Result<T, 
         .await
         .map_err(|_| ApiFailure::Unreachable)?;
     read(response).await
+}
+
+/// `POST /api/sessions/{id}/recordings`: a new recording of the session.
+pub async fn start_recording(session: SessionId) -> Result<RecordingStarted, ApiFailure> {
+    let response = Request::post(&format!("/api/sessions/{session}/recordings"))
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Unreachable)?;
+    read(response).await
+}
+
+/// `POST .../recordings/{rec}/chunks/{seq}`: one MediaRecorder chunk.
+pub async fn upload_chunk(
+    session: SessionId,
+    recording: RecordingId,
+    seq: u64,
+    chunk: &web_sys::Blob,
+) -> Result<(), ApiFailure> {
+    let path = format!("/api/sessions/{session}/recordings/{recording}/chunks/{seq}");
+    let response = Request::post(&path)
+        .header("content-type", "video/webm")
+        .body(chunk.clone())
+        .map_err(|_| ApiFailure::Unreachable)?
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Unreachable)?;
+    empty(response).await
+}
+
+/// `POST .../recordings/{rec}/stop`: the last chunk is in.
+pub async fn stop_recording(session: SessionId, recording: RecordingId) -> Result<(), ApiFailure> {
+    let path = format!("/api/sessions/{session}/recordings/{recording}/stop");
+    let response = Request::post(&path)
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Unreachable)?;
+    empty(response).await
+}
+
+/// Success without a body we need.
+async fn empty(response: Response) -> Result<(), ApiFailure> {
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(failure(response).await)
+    }
 }

@@ -228,6 +228,8 @@ fn session_view(
             stream={desk.remote_stream(tab.id)}
             on_send={Callback::from(move |(id, text): (SessionId, String)| d1.send_chat(id, &text))}
             on_request_screen={on_desk(TechnicianDesk::request_screen)}
+            on_record={on_desk(TechnicianDesk::record)}
+            on_stop_recording={on_desk(TechnicianDesk::stop_recording)}
             on_fit={Callback::from(move |(id, fit)| r1.dispatch(Action::Tab(id, TabAction::SetFit(fit))))}
             on_notes={Callback::from(move |(id, text)| r2.dispatch(Action::Tab(id, TabAction::EditNotes(text))))}
             on_save_notes={Callback::from(move |(id, text)| d2.save_notes(id, text))}

@@ -247,6 +247,12 @@ fn session_card(
                     </button>
                 }
             </div>
+            if state.recorded {
+                <div id="recording-banner" class="recording-banner" role="status">
+                    <span class="rec-dot" aria-hidden="true"></span>
+                    { t.recording_banner }
+                </div>
+            }
             { sharing }
             if show_chat {
                 <Chat

@@ -4,7 +4,7 @@ use frontend::components::queue::{Queue, QueueProps};
 use frontend::components::session_view::{SessionView, SessionViewProps};
 use frontend::state::PeerStatus;
 use frontend::state::Transcript;
-use frontend::state::console::{Fit, Save, Screen, SessionTab};
+use frontend::state::console::{Fit, Recording, Save, Screen, SessionTab};
 use protocol::SessionId;
 use protocol::ws::{EndReason, QueueEntry, SessionStatus};
 use std::cell::RefCell;
@@ -86,6 +86,7 @@ fn tab(ended: Option<EndReason>) -> SessionTab {
         fit: Fit::Fit,
         unread: 0,
         ended,
+        recording: Recording::Off,
     }
 }
 
@@ -95,6 +96,7 @@ fn session_props(tab: SessionTab) -> (SessionViewProps, Rc<RefCell<Vec<String>>>
         let log = log.clone();
         move || log.borrow_mut().push(what.to_string())
     };
+    let (r, sr) = (note("record"), note("stop recording"));
     let (a, b, c, d, e, f, g) = (
         note("send"),
         note("request"),
@@ -109,6 +111,8 @@ fn session_props(tab: SessionTab) -> (SessionViewProps, Rc<RefCell<Vec<String>>>
         stream: None,
         on_send: Callback::from(move |_| a()),
         on_request_screen: Callback::from(move |_| b()),
+        on_record: Callback::from(move |_| r()),
+        on_stop_recording: Callback::from(move |_| sr()),
         on_fit: Callback::from(move |_| c()),
         on_notes: Callback::from(move |_| d()),
         on_save_notes: Callback::from(move |_| e()),

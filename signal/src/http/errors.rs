@@ -66,8 +66,10 @@ fn status_of(code: ErrorCode) -> StatusCode {
         }
         ErrorCode::RateLimited | ErrorCode::TooManyConnections => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::ServerBusy => StatusCode::SERVICE_UNAVAILABLE,
-        ErrorCode::TooLong | ErrorCode::FrameTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-        ErrorCode::OutOfOrder => StatusCode::CONFLICT,
+        ErrorCode::TooLong | ErrorCode::FrameTooLarge | ErrorCode::RecordingTooLarge => {
+            StatusCode::PAYLOAD_TOO_LARGE
+        }
+        ErrorCode::OutOfOrder | ErrorCode::TooManyRecordings => StatusCode::CONFLICT,
         ErrorCode::Internal | ErrorCode::Unknown => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     }

@@ -4,6 +4,7 @@
 //! - `auth`: sign-in, sign-out, the signed-in-technician filter.
 //! - `pins`: `POST /api/pins`.
 //! - `sessions`: reports as JSON and CSV, notes.
+//! - `recordings`: starting, uploading, stopping and watching recordings.
 //! - `ops`: `/healthz`, `/metrics`.
 //! - `metrics_access`: who may read `/metrics`; its own listener's routes.
 //! - `client`: caller address and origin checks.
@@ -16,6 +17,7 @@ mod errors;
 mod metrics_access;
 mod ops;
 mod pins;
+mod recordings;
 mod sessions;
 mod static_files;
 
@@ -46,6 +48,7 @@ const MAX_BODY_BYTES: usize = 16 * 1024;
 #[derive(Clone)]
 pub struct Context {
     pub hub: Hub,
+    pub recordings: crate::recordings::Recordings,
     pub(crate) inner: Arc<Inner>,
 }
 
@@ -63,10 +66,17 @@ pub(crate) struct Inner {
 }
 
 impl Context {
-    pub fn new(hub: Hub, origins: Vec<String>, secure_cookies: bool, sockets: Capacity) -> Self {
+    pub fn new(
+        hub: Hub,
+        recordings: crate::recordings::Recordings,
+        origins: Vec<String>,
+        secure_cookies: bool,
+        sockets: Capacity,
+    ) -> Self {
         let budget = hub.config().login_failures;
         Context {
             hub,
+            recordings,
             inner: Arc::new(Inner {
                 origins,
                 login_by_addr: FailureThrottle::new(budget),
@@ -102,10 +112,15 @@ fn with_ctx(ctx: Context) -> impl Filter<Extract = (Context,), Error = Infallibl
 /// The request body, refused past [`MAX_BODY_BYTES`] whether or not a
 /// Content-Length was sent (a bodiless `POST` often has none).
 fn limited_body() -> impl Filter<Extract = (Vec<u8>,), Error = Rejection> + Clone {
-    warp::body::stream().and_then(collect_limited)
+    body_at_most(MAX_BODY_BYTES)
 }
 
-async fn collect_limited<S, B>(stream: S) -> Result<Vec<u8>, Rejection>
+/// The request body, refused past `limit` bytes.
+fn body_at_most(limit: usize) -> impl Filter<Extract = (Vec<u8>,), Error = Rejection> + Clone {
+    warp::body::stream().and_then(move |stream| collect_limited(stream, limit))
+}
+
+async fn collect_limited<S, B>(stream: S, limit: usize) -> Result<Vec<u8>, Rejection>
 where
     S: futures_util::Stream<Item = Result<B, warp::Error>>,
     B: Buf,
@@ -115,7 +130,7 @@ where
     while let Some(chunk) = stream.next().await {
         let mut chunk =
             chunk.map_err(|_| errors::reject(ApiRejection::new(ErrorCode::BadRequest)))?;
-        if body.len() + chunk.remaining() > MAX_BODY_BYTES {
+        if body.len() + chunk.remaining() > limit {
             return Err(errors::reject(ApiRejection::saying(
                 warp::http::StatusCode::PAYLOAD_TOO_LARGE,
                 ErrorCode::TooLong,
@@ -226,6 +241,7 @@ pub fn routes(ctx: Context) -> impl Filter<Extract = (Response,), Error = Infall
         .and(signed_in.clone())
         .and(warp::query())
         .and_then(sessions::csv);
+    let recordings = recordings::routes(ctx.clone(), origin.clone(), signed_in.clone());
     let patch_notes = warp::path!("api" / "sessions" / i64)
         .and(warp::patch())
         .and(origin)
@@ -256,6 +272,8 @@ pub fn routes(ctx: Context) -> impl Filter<Extract = (Response,), Error = Infall
         .or(list_sessions)
         .unify()
         .or(patch_notes)
+        .unify()
+        .or(recordings)
         .unify()
         .boxed();
 

@@ -199,6 +199,7 @@ mod tests {
             end_reason: Some(EndReason::CustomerLeft),
             notes: notes.into(),
             consent: vec![],
+            recordings: vec![],
         }
     }
 
@@ -285,6 +286,7 @@ mod tests {
             end_reason: Some(EndReason::CustomerLeft),
             notes: "a, \"quoted\" note".into(),
             consent: vec![],
+            recordings: vec![],
         };
         let text = to_csv(&[report]).unwrap();
         let mut lines = text.lines();

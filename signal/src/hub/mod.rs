@@ -18,11 +18,13 @@
 //! - `relay`: WebRTC signalling between the two members of a session.
 //! - `consent`: asking, answering, timing out, stopping.
 //! - `revocation`: closing the consoles of logins that ended.
+//! - `recording`: who may record a session; telling both sides it is.
 
 mod consent;
 mod lifecycle;
 mod outbox;
 mod pins;
+mod recording;
 mod refusal;
 mod relay;
 mod revocation;

@@ -8,10 +8,12 @@
 //! async thread. Statements are prepared once and cached.
 //!
 //! - `schema`: tables and migrations; `worker`: the database thread.
-//! - `technicians`, `logins`, `pins`, `reports`: one table family each.
+//! - `technicians`, `logins`, `pins`, `reports`, `recordings`: one table
+//!   family each.
 
 mod logins;
 mod pins;
+mod recordings;
 mod reports;
 mod schema;
 mod technicians;
@@ -28,6 +30,7 @@ use crate::pin_secret::PinSecret;
 
 pub use logins::LoginSession;
 pub use pins::{PinRecord, PinState};
+pub use recordings::{OpenRecording, SessionRecordings};
 pub use reports::NewReport;
 pub use technicians::TechnicianAccount;
 pub use worker::Db;

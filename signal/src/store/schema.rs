@@ -5,8 +5,10 @@ use rusqlite::Connection;
 use crate::pin_secret::PinSecret;
 
 /// Each entry moves the schema from version `i` to `i + 1`. Append only:
-/// an installed database has already run the earlier ones.
-const MIGRATIONS: &[&str] = &[r#"
+/// an installed database has already run the earlier ones. Entry 1
+/// (version 2) is [`PINS_AS_DIGESTS_STEP`], which runs in Rust.
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE technicians (
     username      TEXT PRIMARY KEY,
     password_hash TEXT NOT NULL,
@@ -46,7 +48,30 @@ CREATE TABLE consent_events (
     event      TEXT NOT NULL
 );
 CREATE INDEX consent_by_session ON consent_events(session_id);
-"#];
+"#,
+    PINS_AS_DIGESTS_STEP,
+    // Version 3: screen recordings. The video is a file under the
+    // recordings folder, named by `id`; this row says whose it is and how
+    // far it got. `finished_at` is set once the file was made seekable.
+    r#"
+CREATE TABLE recordings (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id    INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    started_at    INTEGER NOT NULL,
+    last_chunk_at INTEGER NOT NULL,
+    chunks        INTEGER NOT NULL DEFAULT 0,
+    bytes         INTEGER NOT NULL DEFAULT 0,
+    finished_at   INTEGER,
+    duration_ms   INTEGER
+);
+CREATE INDEX recordings_by_session ON recordings(session_id);
+CREATE INDEX recordings_by_finish ON recordings(finished_at);
+"#,
+];
+
+/// Stands in [`MIGRATIONS`] for version 2, which needs the PIN key and so
+/// is [`move_pins_to_digests`] rather than SQL.
+const PINS_AS_DIGESTS_STEP: &str = "-- pins as keyed digests: run in Rust";
 
 /// Version 2: PINs are kept as keyed hashes (`pin_secret`), with the
 /// last two digits for reports and the hash of the link key. Needs the key,
@@ -71,16 +96,18 @@ pub(super) fn migrate(conn: &Connection, secret: &PinSecret) -> rusqlite::Result
         .enumerate()
         .skip(usize::try_from(version).unwrap_or(0))
     {
+        // In order, so that SQL steps after version 2 find its tables.
+        if std::ptr::eq(*sql, PINS_AS_DIGESTS_STEP) {
+            conn.execute_batch("BEGIN")?;
+            let moved = move_pins_to_digests(conn, secret);
+            conn.execute_batch(if moved.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
+            moved?;
+            continue;
+        }
         conn.execute_batch(&format!(
             "BEGIN; {sql} PRAGMA user_version = {}; COMMIT;",
             i + 1
         ))?;
-    }
-    if version < 2 {
-        conn.execute_batch("BEGIN")?;
-        let moved = move_pins_to_digests(conn, secret);
-        conn.execute_batch(if moved.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
-        moved?;
     }
     Ok(())
 }
@@ -122,4 +149,46 @@ fn move_pins_to_digests(conn: &Connection, secret: &PinSecret) -> rusqlite::Resu
     conn.execute_batch(
         "DROP TABLE pins; ALTER TABLE pins_v2 RENAME TO pins; PRAGMA user_version = 2;",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(conn: &Connection) -> usize {
+        conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))
+            .unwrap() as usize
+    }
+
+    fn has_table(conn: &Connection, name: &str) -> bool {
+        conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [name],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap()
+            == 1
+    }
+
+    #[test]
+    fn a_new_database_gets_every_step() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate(&conn, &PinSecret::random()).unwrap();
+        assert_eq!(version(&conn), MIGRATIONS.len());
+        assert!(has_table(&conn, "recordings"));
+        assert!(has_table(&conn, "pins") && !has_table(&conn, "pins_v2"));
+    }
+
+    /// An install that stopped at version 2 (before recordings) gets the
+    /// later steps, and its PINs are not moved a second time.
+    #[test]
+    fn a_version_2_database_gets_the_later_steps() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        move_pins_to_digests(&conn, &PinSecret::random()).unwrap();
+        assert_eq!(version(&conn), 2);
+        migrate(&conn, &PinSecret::random()).unwrap();
+        assert_eq!(version(&conn), MIGRATIONS.len());
+        assert!(has_table(&conn, "recordings"));
+    }
 }

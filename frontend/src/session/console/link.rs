@@ -129,6 +129,10 @@ impl Controller for Inner {
             } if *outcome != ConsentOutcome::Allowed => {
                 Inner::set_stream(self, *session, None);
             }
+            ServerMessage::Recording {
+                session,
+                active: false,
+            } => self.recording_finished(*session),
             ServerMessage::Ended { session, .. } => {
                 Inner::close_session(self, *session);
                 // The report now has its end: show it in "Recent sessions".

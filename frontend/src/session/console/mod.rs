@@ -4,11 +4,13 @@
 //! - this file: the desk and what the page's clicks ask of it;
 //! - [`link`]: the socket, reconnected when it drops, and the server's frames;
 //! - [`sessions`]: one peer link per started session, the screens they
-//!   receive, and the once-a-second quality poll;
+//!   receive, Record and Stop, and the once-a-second quality poll;
+//! - [`recorder`]: a session's recording, chunk by chunk to the server;
 //! - [`http`]: sign-in, PINs, notes and reports over the HTTP API.
 
 mod http;
 mod link;
+mod recorder;
 mod sessions;
 
 use std::cell::{Cell, RefCell};

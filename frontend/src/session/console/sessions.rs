@@ -1,5 +1,6 @@
 //! The console's started sessions: one peer link each, the screen each one
-//! receives, and the once-a-second quality poll while any screen shows.
+//! receives, its recording, and the once-a-second quality poll while any
+//! screen shows.
 
 use std::rc::Rc;
 
@@ -9,7 +10,9 @@ use protocol::{Role, SessionId};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::MediaStream;
 
-use super::Inner;
+use super::recorder::Recorder;
+use super::{Inner, TechnicianDesk};
+use crate::net::api;
 use crate::session::peer::Peer;
 use crate::session::wiring::Controller;
 use crate::state::PeerStatus;
@@ -21,6 +24,58 @@ pub(super) struct Live {
     pub(super) peer: Peer,
     /// The customer's screen, while shared, for the session's `<video>`.
     pub(super) stream: Option<MediaStream>,
+    /// The recording of that screen, while one runs.
+    pub(super) recorder: Option<Recorder>,
+}
+
+impl TechnicianDesk {
+    /// Record: the server opens a recording (and tells the customer), then
+    /// the picture on screen is recorded and uploaded chunk by chunk.
+    pub fn record(&self, session: SessionId) {
+        let inner = self.inner.clone();
+        let emit = move |action| inner.dispatch.emit(Action::Tab(session, action));
+        emit(TabAction::RecordingStarting);
+        let inner = self.inner.clone();
+        spawn_local(async move {
+            let started = match api::start_recording(session).await {
+                Ok(started) => started,
+                Err(failure) => return emit(TabAction::RecordingFailed(failure.problem())),
+            };
+            let started_here = {
+                let mut sessions = inner.sessions.borrow_mut();
+                let Some(live) = sessions.get_mut(&session) else {
+                    return;
+                };
+                let recorder = live.stream.as_ref().and_then(|stream| {
+                    Recorder::start(session, started.id, stream, inner.dispatch.clone())
+                });
+                let started_here = recorder.is_some();
+                live.recorder = recorder;
+                started_here
+            };
+            if started_here {
+                emit(TabAction::RecordingOn);
+            } else {
+                // Nothing to record after all (the screen went meanwhile):
+                // the server deletes the empty recording.
+                let _ = api::stop_recording(session, started.id).await;
+                emit(TabAction::RecordingOff);
+            }
+        });
+    }
+
+    /// Stop recording: the last chunk is uploaded, then the server told.
+    pub fn stop_recording(&self, session: SessionId) {
+        if let Some(recorder) = self
+            .inner
+            .sessions
+            .borrow()
+            .get(&session)
+            .and_then(|live| live.recorder.as_ref())
+        {
+            recorder.stop();
+        }
+    }
 }
 
 impl Inner {
@@ -31,16 +86,24 @@ impl Inner {
         }
         match Peer::open(this, session, ice_servers, Role::Technician) {
             Some(peer) => {
-                let live = Live { peer, stream: None };
+                let live = Live {
+                    peer,
+                    stream: None,
+                    recorder: None,
+                };
                 this.sessions.borrow_mut().insert(session, live);
             }
             None => this.on_peer_status(session, PeerStatus::Failed),
         }
     }
 
-    /// The session's screen arrived or went; the poll follows.
+    /// The session's screen arrived or went; the poll follows. A recording
+    /// of a screen that went stops with it.
     pub(super) fn set_stream(this: &Rc<Inner>, session: SessionId, stream: Option<MediaStream>) {
         if let Some(live) = this.sessions.borrow_mut().get_mut(&session) {
+            if stream.is_none() {
+                live.recorder.take();
+            }
             live.stream = stream;
         }
         Inner::update_stats(this);
@@ -77,6 +140,16 @@ impl Inner {
                 });
             }
         }));
+    }
+
+    /// The server finished the session's recording by itself.
+    pub(super) fn recording_finished(&self, session: SessionId) {
+        if let Some(live) = self.sessions.borrow_mut().get_mut(&session) {
+            live.recorder.take_if(|r| !r.is_running());
+            if let Some(recorder) = &live.recorder {
+                recorder.stop();
+            }
+        }
     }
 
     /// The session ended: its link closes.

@@ -22,7 +22,7 @@ pub use auth::{Auth, AuthAction, DeskLink};
 pub use pin_card::{IssuedPin, PinAction, PinCard};
 pub use queue::Queue;
 pub use reports::{Reports, ReportsAction};
-pub use tab::{Fit, Screen, SessionTab, TabAction};
+pub use tab::{Fit, Recording, Screen, SessionTab, TabAction};
 pub use tabs::Tabs;
 
 /// Saving notes: the session's to its report, the PIN card's to its PIN.
@@ -221,6 +221,12 @@ impl ConsoleState {
             ServerMessage::Ended { session, reason } => {
                 self.tabs.update(session, |tab| tab.end(reason));
             }
+            // The server finished a recording by itself (no uploads for a
+            // while); one the console stopped is already off.
+            ServerMessage::Recording {
+                session,
+                active: false,
+            } => self.on_tab(session, TabAction::RecordingOff),
             ServerMessage::Error { code, .. } => {
                 if code == ErrorCode::NotSignedIn {
                     self.apply(Action::SignedOut(Some(Problem::code(code))));
@@ -231,6 +237,7 @@ impl ConsoleState {
                 }
             }
             ServerMessage::Joined { .. }
+            | ServerMessage::Recording { .. }
             | ServerMessage::Signal { .. }
             | ServerMessage::ConsentRequest { .. } => {}
         }

@@ -6,7 +6,7 @@ use protocol::ws::{ConsentOutcome, EndReason};
 
 use super::Save;
 use crate::format::Quality;
-use crate::state::{Notice, PeerStatus, Speaker, Transcript};
+use crate::state::{Notice, PeerStatus, Problem, Speaker, Transcript};
 
 /// What the technician sees of the customer's screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +18,18 @@ pub enum Screen {
     Allowed,
     /// The picture is playing.
     Live,
+}
+
+/// Where the session's recording stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recording {
+    Off,
+    /// Record was clicked; the server has not answered yet.
+    Starting,
+    /// Chunks are being recorded and uploaded.
+    On,
+    /// It stopped or could not start, and why; shown until the next Record.
+    Failed(Problem),
 }
 
 /// How the live screen is sized.
@@ -55,6 +67,8 @@ pub struct SessionTab {
     /// Set when the session is over; the tab stays until closed so the
     /// technician can read the chat and finish the notes.
     pub ended: Option<EndReason>,
+    /// The recording of this session's screen.
+    pub recording: Recording,
 }
 
 /// Everything that changes one tab.
@@ -80,6 +94,11 @@ pub enum TabAction {
     /// The server stored this text; still dirty if more was typed meanwhile.
     NotesSaved(String),
     NotesFailed,
+    RecordingStarting,
+    RecordingOn,
+    /// Stopped: by the technician, or the server finished it.
+    RecordingOff,
+    RecordingFailed(Problem),
 }
 
 impl SessionTab {
@@ -96,6 +115,7 @@ impl SessionTab {
             fit: Fit::Fit,
             unread: 0,
             ended: None,
+            recording: Recording::Off,
         }
     }
 
@@ -107,6 +127,13 @@ impl SessionTab {
     /// Whether "Request screen view" makes sense now.
     pub fn can_request_screen(&self) -> bool {
         self.is_live() && self.screen == Screen::Idle
+    }
+
+    /// Whether Record makes sense now: a live picture, not recording yet.
+    pub fn can_record(&self) -> bool {
+        self.is_live()
+            && self.screen == Screen::Live
+            && matches!(self.recording, Recording::Off | Recording::Failed(_))
     }
 
     /// Applies one action; `shown` when this tab is the one on screen.
@@ -153,6 +180,18 @@ impl SessionTab {
                 self.notes_save = Save::after_saving(&text, &self.notes);
             }
             TabAction::NotesFailed => self.notes_save = Save::Failed,
+            TabAction::RecordingStarting => self.recording = Recording::Starting,
+            TabAction::RecordingOn => {
+                if self.recording == Recording::Starting {
+                    self.recording = Recording::On;
+                }
+            }
+            TabAction::RecordingOff => {
+                if matches!(self.recording, Recording::Starting | Recording::On) {
+                    self.recording = Recording::Off;
+                }
+            }
+            TabAction::RecordingFailed(problem) => self.recording = Recording::Failed(problem),
         }
     }
 
@@ -197,5 +236,8 @@ impl SessionTab {
         self.screen = Screen::Idle;
         self.quality = None;
         self.peer = PeerStatus::Closed;
+        if !matches!(self.recording, Recording::Failed(_)) {
+            self.recording = Recording::Off;
+        }
     }
 }

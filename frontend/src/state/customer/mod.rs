@@ -83,6 +83,9 @@ pub struct CustomerState {
     pub consent: Option<ConsentPrompt>,
     /// Drives the sharing banner: the customer must always see it.
     pub sharing: Sharing,
+    /// The server says the session is being recorded: the recording
+    /// banner shows for as long as it is.
+    pub recorded: bool,
 }
 
 /// Everything that changes the customer page.
@@ -149,6 +152,7 @@ impl CustomerState {
             transcript: Transcript::default(),
             consent: None,
             sharing: Sharing::Off,
+            recorded: false,
         }
     }
 
@@ -286,6 +290,9 @@ impl CustomerState {
                 }
                 self.notice(event, now_ms);
             }
+            ServerMessage::Recording { active, .. } => {
+                self.recorded = active && self.in_session();
+            }
             ServerMessage::Ended { reason, .. } => {
                 if !matches!(self.stage, Stage::Ended(_)) {
                     self.end(reason);
@@ -323,6 +330,7 @@ impl CustomerState {
         self.stage = Stage::Ended(reason);
         self.consent = None;
         self.sharing = Sharing::Off;
+        self.recorded = false;
         self.peer = PeerStatus::Closed;
     }
 

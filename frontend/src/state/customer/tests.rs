@@ -321,3 +321,28 @@ fn start_over_keeps_the_name_only() {
     assert_eq!(s.pin, "");
     assert!(s.transcript.is_empty());
 }
+
+#[test]
+fn the_recording_banner_follows_the_server() {
+    let mut s = connected();
+    assert!(!s.recorded);
+    let recording = |active| ServerMessage::Recording {
+        session: SessionId(4),
+        active,
+    };
+    server(&mut s, recording(true));
+    assert!(s.recorded);
+    server(&mut s, recording(false));
+    assert!(!s.recorded);
+    server(&mut s, recording(true));
+    server(
+        &mut s,
+        ServerMessage::Ended {
+            session: SessionId(4),
+            reason: EndReason::TechnicianLeft,
+        },
+    );
+    assert!(!s.recorded, "the banner goes with the session");
+    server(&mut s, recording(true));
+    assert!(!s.recorded, "not after the end");
+}

@@ -3,6 +3,7 @@
 //! drive the state the way the server and the page do.
 
 mod pin_card;
+mod recording;
 mod tabs;
 
 use std::rc::Rc;
