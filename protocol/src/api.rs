@@ -82,6 +82,10 @@ pub struct SessionReport {
     pub end_reason: Option<EndReason>,
     pub notes: String,
     pub consent: Vec<ConsentEvent>,
+    /// File transfers in the session, oldest first, as its console reported
+    /// them. Absent from older servers' reports.
+    #[serde(default)]
+    pub transfers: Vec<crate::activity::TransferEntry>,
 }
 
 /// A consent request, answer or stop, as the report keeps it.
@@ -174,6 +178,7 @@ mod tests {
                 scope: ConsentScope::ScreenView,
                 event: ConsentEventKind::Allowed,
             }],
+            transfers: vec![],
         };
         let text = serde_json::to_string(&report).unwrap();
         assert_eq!(

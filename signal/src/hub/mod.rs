@@ -18,7 +18,10 @@
 //! - `relay`: WebRTC signalling between the two members of a session.
 //! - `consent`: asking, answering, timing out, stopping.
 //! - `revocation`: closing the consoles of logins that ended.
+//! - `activity`: what consoles report for their sessions' reports (file
+//!   transfers).
 
+mod activity;
 mod consent;
 mod lifecycle;
 mod outbox;

@@ -75,6 +75,7 @@ fn report_from_row(r: &Row<'_>) -> rusqlite::Result<SessionReport> {
         end_reason: end_reason.as_deref().and_then(EndReason::parse),
         notes: r.get(9)?,
         consent: Vec::new(),
+        transfers: Vec::new(),
     })
 }
 
@@ -174,6 +175,7 @@ impl Store {
             return Ok(None);
         };
         report.consent = self.consent_events(id)?;
+        report.transfers = self.transfers(id)?;
         Ok(Some(report))
     }
 
@@ -189,6 +191,7 @@ impl Store {
         };
         for report in &mut reports {
             report.consent = self.consent_events(report.id)?;
+            report.transfers = self.transfers(report.id)?;
         }
         Ok(reports)
     }

@@ -5,8 +5,10 @@ use rusqlite::Connection;
 use crate::pin_secret::PinSecret;
 
 /// Each entry moves the schema from version `i` to `i + 1`. Append only:
-/// an installed database has already run the earlier ones.
-const MIGRATIONS: &[&str] = &[r#"
+/// an installed database has already run the earlier ones. Version 2 is
+/// [`PINS_IN_RUST`]: it needs the PIN key, so it runs as Rust.
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE technicians (
     username      TEXT PRIMARY KEY,
     password_hash TEXT NOT NULL,
@@ -46,7 +48,27 @@ CREATE TABLE consent_events (
     event      TEXT NOT NULL
 );
 CREATE INDEX consent_by_session ON consent_events(session_id);
-"#];
+"#,
+    PINS_IN_RUST,
+    // Version 3: file transfers, as the session's console reported them.
+    r#"
+CREATE TABLE transfers (
+    session_id  INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    at          INTEGER NOT NULL,
+    direction   TEXT NOT NULL,
+    folder      TEXT,
+    file_count  INTEGER NOT NULL,
+    total_bytes INTEGER NOT NULL,
+    files       TEXT NOT NULL,
+    outcome     TEXT NOT NULL
+);
+CREATE INDEX transfers_by_session ON transfers(session_id);
+"#,
+];
+
+/// Stands in [`MIGRATIONS`] for version 2, which [`move_pins_to_digests`] makes.
+const PINS_IN_RUST: &str = "";
+const PINS_VERSION: usize = 2;
 
 /// Version 2: PINs are kept as keyed hashes (`pin_secret`), with the
 /// last two digits for reports and the hash of the link key. Needs the key,
@@ -71,16 +93,17 @@ pub(super) fn migrate(conn: &Connection, secret: &PinSecret) -> rusqlite::Result
         .enumerate()
         .skip(usize::try_from(version).unwrap_or(0))
     {
+        if i + 1 == PINS_VERSION {
+            conn.execute_batch("BEGIN")?;
+            let moved = move_pins_to_digests(conn, secret);
+            conn.execute_batch(if moved.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
+            moved?;
+            continue;
+        }
         conn.execute_batch(&format!(
             "BEGIN; {sql} PRAGMA user_version = {}; COMMIT;",
             i + 1
         ))?;
-    }
-    if version < 2 {
-        conn.execute_batch("BEGIN")?;
-        let moved = move_pins_to_digests(conn, secret);
-        conn.execute_batch(if moved.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
-        moved?;
     }
     Ok(())
 }

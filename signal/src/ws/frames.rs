@@ -50,6 +50,7 @@ pub const KNOWN_TYPES: &[&str] = &[
     "consent_answer",
     "share_stopped",
     "leave",
+    "activity",
 ];
 
 /// Parses one text frame.
