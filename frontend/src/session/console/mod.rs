@@ -5,8 +5,10 @@
 //! - [`link`]: the socket, reconnected when it drops, and the server's frames;
 //! - [`sessions`]: one peer link per started session, the screens they
 //!   receive, and the once-a-second quality poll;
-//! - [`http`]: sign-in, PINs, notes and reports over the HTTP API.
+//! - [`http`]: sign-in, PINs, notes and reports over the HTTP API;
+//! - [`files`]: files, folders and text to and from a session's customer.
 
+mod files;
 mod http;
 mod link;
 mod sessions;

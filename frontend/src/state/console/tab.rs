@@ -6,6 +6,7 @@ use protocol::ws::{ConsentOutcome, EndReason};
 
 use super::Save;
 use crate::format::Quality;
+use crate::state::transfers::{TransferAction, Transfers};
 use crate::state::{Notice, PeerStatus, Speaker, Transcript};
 
 /// What the technician sees of the customer's screen.
@@ -55,6 +56,8 @@ pub struct SessionTab {
     /// Set when the session is over; the tab stays until closed so the
     /// technician can read the chat and finish the notes.
     pub ended: Option<EndReason>,
+    /// Files, folders and texts, both ways.
+    pub transfers: Transfers,
 }
 
 /// Everything that changes one tab.
@@ -80,6 +83,8 @@ pub enum TabAction {
     /// The server stored this text; still dirty if more was typed meanwhile.
     NotesSaved(String),
     NotesFailed,
+    /// Something about files or texts.
+    Transfer(TransferAction),
 }
 
 impl SessionTab {
@@ -96,6 +101,7 @@ impl SessionTab {
             fit: Fit::Fit,
             unread: 0,
             ended: None,
+            transfers: Transfers::default(),
         }
     }
 
@@ -153,6 +159,22 @@ impl SessionTab {
                 self.notes_save = Save::after_saving(&text, &self.notes);
             }
             TabAction::NotesFailed => self.notes_save = Save::Failed,
+            TabAction::Transfer(action) => {
+                // A text or an offer from the customer counts as news on
+                // a tab in the background, like a chat line.
+                let news = matches!(
+                    action,
+                    TransferAction::TextReceived { .. }
+                        | TransferAction::Offered {
+                            way: crate::state::transfers::Way::Receiving,
+                            ..
+                        }
+                );
+                self.transfers.apply(action);
+                if news && !shown {
+                    self.unread += 1;
+                }
+            }
         }
     }
 
@@ -197,5 +219,6 @@ impl SessionTab {
         self.screen = Screen::Idle;
         self.quality = None;
         self.peer = PeerStatus::Closed;
+        self.transfers.end_all();
     }
 }

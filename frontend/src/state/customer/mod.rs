@@ -11,6 +11,7 @@ pub use form::{check_form, consent_deadline};
 use protocol::ws::{ConsentOutcome, ConsentScope, EndReason};
 use protocol::{ErrorCode, ServerMessage, SessionId};
 
+use super::transfers::{TransferAction, Transfers};
 use super::{Notice, PeerStatus, Problem, Speaker, Transcript};
 use crate::format::unix_ms;
 
@@ -83,6 +84,8 @@ pub struct CustomerState {
     pub consent: Option<ConsentPrompt>,
     /// Drives the sharing banner: the customer must always see it.
     pub sharing: Sharing,
+    /// Files, folders and texts, both ways.
+    pub transfers: Transfers,
 }
 
 /// Everything that changes the customer page.
@@ -132,6 +135,8 @@ pub enum Action {
     Left,
     /// Back to the form after an ended session.
     StartOver,
+    /// Something about files or texts.
+    Transfer(TransferAction),
 }
 
 impl CustomerState {
@@ -149,6 +154,7 @@ impl CustomerState {
             transcript: Transcript::default(),
             consent: None,
             sharing: Sharing::Off,
+            transfers: Transfers::default(),
         }
     }
 
@@ -223,6 +229,9 @@ impl CustomerState {
                 if self.in_session() {
                     self.end(EndReason::CustomerLeft);
                 }
+            }
+            Action::Transfer(action) => {
+                self.transfers.apply(action);
             }
             Action::StartOver => {
                 let name = std::mem::take(&mut self.name);
@@ -320,6 +329,7 @@ impl CustomerState {
     }
 
     fn end(&mut self, reason: EndReason) {
+        self.transfers.end_all();
         self.stage = Stage::Ended(reason);
         self.consent = None;
         self.sharing = Sharing::Off;

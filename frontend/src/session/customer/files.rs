@@ -1,0 +1,56 @@
+//! Files, folders and text with the technician: the clicks of the
+//! customer page's transfer panel, handed to the session's
+//! [`FileLink`](crate::session::files::FileLink).
+
+use super::{CustomerSession, Inner};
+use crate::session::files::{FileLink, Picked};
+use crate::state::customer::Action;
+use crate::state::transfers::TransferAction;
+
+impl CustomerSession {
+    /// Send files / Send a folder / a drop: offered to the technician.
+    pub fn send_files(&self, picked: Picked) {
+        self.inner.with_files(|files| {
+            files.offer(picked);
+        });
+    }
+
+    pub fn accept_transfer(&self, id: u32) {
+        self.inner.with_files(|files| files.accept(id));
+    }
+
+    pub fn decline_transfer(&self, id: u32) {
+        self.inner.with_files(|files| files.decline(id));
+    }
+
+    pub fn cancel_transfer(&self, id: u32) {
+        self.inner.with_files(|files| files.cancel(id));
+    }
+
+    /// Removes a finished transfer from the panel.
+    pub fn dismiss_transfer(&self, id: u32) {
+        self.inner
+            .dispatch
+            .emit(Action::Transfer(TransferAction::Dismiss(id)));
+    }
+
+    /// Send text: the technician gets it with a Copy button.
+    pub fn send_text(&self, raw: &str) {
+        let mut sent = None;
+        self.inner.with_files(|files| sent = files.send_text(raw));
+        if let Some((text, at_ms)) = sent {
+            self.inner
+                .dispatch
+                .emit(Action::Transfer(TransferAction::TextSent { text, at_ms }));
+        }
+    }
+}
+
+impl Inner {
+    /// Runs `f` on the session's file link, while there is one.
+    fn with_files(&self, f: impl FnOnce(&FileLink)) {
+        if let Some(peer) = self.peer.borrow().as_ref() {
+            f(&peer.files);
+        }
+    }
+}
