@@ -40,6 +40,31 @@ pub fn secs_until(to_ms: f64, from_ms: f64) -> i64 {
     ((to_ms - from_ms) / 1000.0).ceil().max(0.0) as i64
 }
 
+/// "12.3 MB": a size in bytes, in decimal units as file managers show
+/// them, with three significant digits.
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["kB", "MB", "GB", "TB", "PB"];
+    if n < 1000 {
+        return format!("{n} B");
+    }
+    let mut value = n as f64;
+    let mut unit = "B";
+    for u in UNITS {
+        if value < 1000.0 {
+            break;
+        }
+        value /= 1000.0;
+        unit = u;
+    }
+    if value < 10.0 {
+        format!("{value:.2} {unit}")
+    } else if value < 100.0 {
+        format!("{value:.1} {unit}")
+    } else {
+        format!("{value:.0} {unit}")
+    }
+}
+
 /// What a technician wants to know about a live screen: its size, how
 /// smooth it is, how much it costs, how far away it is.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -80,6 +105,17 @@ impl Quality {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sizes_read_as_file_managers_show_them() {
+        use super::bytes;
+        assert_eq!(bytes(0), "0 B");
+        assert_eq!(bytes(999), "999 B");
+        assert_eq!(bytes(1500), "1.50 kB");
+        assert_eq!(bytes(52_428_800), "52.4 MB");
+        assert_eq!(bytes(200_000_000), "200 MB");
+        assert_eq!(bytes(1_000_000_000_000), "1.00 TB");
+    }
+
     use super::*;
     use time::macros::datetime;
 

@@ -165,4 +165,6 @@ pub(super) const TEXTS: Texts = Texts {
     col_outcome: "Outcome",
     col_notes: "Notes",
     refresh: "Refresh",
+    col_transfers: "Files",
+    files: &super::files::EN,
 };

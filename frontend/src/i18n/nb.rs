@@ -164,4 +164,6 @@ pub(super) const TEXTS: Texts = Texts {
     col_outcome: "Utfall",
     col_notes: "Notater",
     refresh: "Oppdater",
+    col_transfers: "Filer",
+    files: &super::files::NB,
 };

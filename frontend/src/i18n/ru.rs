@@ -164,4 +164,6 @@ pub(super) const TEXTS: Texts = Texts {
     col_outcome: "Итог",
     col_notes: "Заметки",
     refresh: "Обновить",
+    col_transfers: "Файлы",
+    files: &super::files::RU,
 };

@@ -212,6 +212,10 @@ pub struct Texts {
     pub col_duration: &'static str,
     pub col_outcome: &'static str,
     pub col_notes: &'static str,
+    pub col_transfers: &'static str,
+
+    // Files and text, on both pages
+    pub files: &'static super::files::FileTexts,
     pub refresh: &'static str,
 }
 

@@ -4,11 +4,23 @@
 use protocol::SessionId;
 
 use super::{Inner, TechnicianDesk};
-use crate::session::files::{FileLink, Picked};
+use crate::session::files::{FileClick, FileLink, Picked};
 use crate::state::console::{Action, TabAction};
 use crate::state::transfers::TransferAction;
 
 impl TechnicianDesk {
+    /// A click in the session's files or text panel.
+    pub fn files_click(&self, session: SessionId, click: FileClick) {
+        match click {
+            FileClick::Send(picked) => self.send_files(session, picked),
+            FileClick::Accept(id) => self.accept_transfer(session, id),
+            FileClick::Decline(id) => self.decline_transfer(session, id),
+            FileClick::Cancel(id) => self.cancel_transfer(session, id),
+            FileClick::Dismiss(id) => self.dismiss_transfer(session, id),
+            FileClick::Text(text) => self.send_text(session, &text),
+        }
+    }
+
     /// Send files / Send a folder / a drop: offered to the customer.
     pub fn send_files(&self, session: SessionId, picked: Picked) {
         self.inner.with_files(session, |files| {

@@ -3,11 +3,23 @@
 //! [`FileLink`](crate::session::files::FileLink).
 
 use super::{CustomerSession, Inner};
-use crate::session::files::{FileLink, Picked};
+use crate::session::files::{FileClick, FileLink, Picked};
 use crate::state::customer::Action;
 use crate::state::transfers::TransferAction;
 
 impl CustomerSession {
+    /// A click in the files or text panel.
+    pub fn files_click(&self, click: FileClick) {
+        match click {
+            FileClick::Send(picked) => self.send_files(picked),
+            FileClick::Accept(id) => self.accept_transfer(id),
+            FileClick::Decline(id) => self.decline_transfer(id),
+            FileClick::Cancel(id) => self.cancel_transfer(id),
+            FileClick::Dismiss(id) => self.dismiss_transfer(id),
+            FileClick::Text(text) => self.send_text(&text),
+        }
+    }
+
     /// Send files / Send a folder / a drop: offered to the technician.
     pub fn send_files(&self, picked: Picked) {
         self.inner.with_files(|files| {

@@ -6,14 +6,12 @@
 //! - this file: the link, the clicks it takes, and routing of messages;
 //! - [`outgoing`]: offering and sending (read, hash, paced chunks);
 //! - [`incoming`]: receiving (checks, hashes, the sink) and saving;
-//! - [`sink`]: where received bytes go: a file or a zip, then a download;
-//! - [`picked`]: files and folders from a picker or a drop.
+//! - [`sink`]: where received bytes go: a file or a zip, then a download.
 //!
 //! The wire rules are in `protocol::peer::files`.
 
 mod incoming;
 mod outgoing;
-pub mod picked;
 mod sink;
 
 use std::cell::{Cell, OnceCell, RefCell};
@@ -26,11 +24,11 @@ use protocol::limits::MAX_SHARED_TEXT_CHARS;
 use protocol::peer::files::{FileControl, FileMessage, OfferedFile, TransferProblem};
 
 use crate::browser;
+pub use crate::picked::{FileClick, Picked};
 use crate::rtc::{Channel, PeerLink};
 use crate::state::transfers::{TransferAction, Way, record_of};
 use incoming::Incoming;
 use outgoing::Outgoing;
-pub use picked::Picked;
 
 /// What a [`FileLink`] tells its controller.
 pub struct FileEvents {

@@ -57,7 +57,7 @@ pub struct SessionTab {
     /// technician can read the chat and finish the notes.
     pub ended: Option<EndReason>,
     /// Files, folders and texts, both ways.
-    pub transfers: Transfers,
+    pub transfers: std::rc::Rc<Transfers>,
 }
 
 /// Everything that changes one tab.
@@ -101,7 +101,7 @@ impl SessionTab {
             fit: Fit::Fit,
             unread: 0,
             ended: None,
-            transfers: Transfers::default(),
+            transfers: Default::default(),
         }
     }
 
@@ -170,7 +170,7 @@ impl SessionTab {
                             ..
                         }
                 );
-                self.transfers.apply(action);
+                std::rc::Rc::make_mut(&mut self.transfers).apply(action);
                 if news && !shown {
                     self.unread += 1;
                 }
@@ -219,6 +219,6 @@ impl SessionTab {
         self.screen = Screen::Idle;
         self.quality = None;
         self.peer = PeerStatus::Closed;
-        self.transfers.end_all();
+        std::rc::Rc::make_mut(&mut self.transfers).end_all();
     }
 }

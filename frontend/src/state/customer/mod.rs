@@ -85,7 +85,7 @@ pub struct CustomerState {
     /// Drives the sharing banner: the customer must always see it.
     pub sharing: Sharing,
     /// Files, folders and texts, both ways.
-    pub transfers: Transfers,
+    pub transfers: std::rc::Rc<Transfers>,
 }
 
 /// Everything that changes the customer page.
@@ -154,7 +154,7 @@ impl CustomerState {
             transcript: Transcript::default(),
             consent: None,
             sharing: Sharing::Off,
-            transfers: Transfers::default(),
+            transfers: Default::default(),
         }
     }
 
@@ -231,7 +231,7 @@ impl CustomerState {
                 }
             }
             Action::Transfer(action) => {
-                self.transfers.apply(action);
+                std::rc::Rc::make_mut(&mut self.transfers).apply(action);
             }
             Action::StartOver => {
                 let name = std::mem::take(&mut self.name);
@@ -329,7 +329,7 @@ impl CustomerState {
     }
 
     fn end(&mut self, reason: EndReason) {
-        self.transfers.end_all();
+        std::rc::Rc::make_mut(&mut self.transfers).end_all();
         self.stage = Stage::Ended(reason);
         self.consent = None;
         self.sharing = Sharing::Off;

@@ -1,6 +1,7 @@
 //! What a person picked to send: files from the picker or a drop, or a
 //! folder (`webkitdirectory`), each with the path it will have on the
-//! other side.
+//! other side; and [`FileClick`], every click of the files and text
+//! panels, as the pages hand them to their controller.
 
 use protocol::peer::files::OfferedFile;
 use protocol::peer::offer::check_path;
@@ -99,4 +100,18 @@ pub fn clean_path(raw: &str) -> String {
     } else {
         "file".to_owned()
     }
+}
+
+/// A click in the files or text panel.
+#[derive(Clone, PartialEq)]
+pub enum FileClick {
+    /// Send files, Send a folder, or a drop.
+    Send(Picked),
+    Accept(u32),
+    Decline(u32),
+    Cancel(u32),
+    /// Removes a finished transfer from the list.
+    Dismiss(u32),
+    /// Send text.
+    Text(String),
 }
