@@ -1,11 +1,12 @@
 //! "Recent sessions" on the console's overview: the server's reports,
 //! newest first.
 
+use protocol::activity::{TransferDirection, TransferRecord};
 use protocol::api::SessionReport;
 use yew::prelude::*;
 
 use crate::browser;
-use crate::format::{minutes_seconds, unix_ms};
+use crate::format::{bytes, minutes_seconds, unix_ms};
 use crate::i18n::use_texts;
 use crate::state::console::Reports as ReportsState;
 
@@ -13,6 +14,25 @@ use crate::state::console::Reports as ReportsState;
 pub struct ReportsProps {
     pub reports: ReportsState,
     pub on_refresh: Callback<()>,
+}
+
+/// One transfer of a report: "→ driver.zip (12.3 MB): done". An arrow
+/// toward the customer (→) or from them (←), the folder or the first
+/// file's name (and how many more), the size, and how it ended.
+fn transfer_line(r: &TransferRecord) -> String {
+    let arrow = match r.direction {
+        TransferDirection::ToCustomer => "→",
+        TransferDirection::FromCustomer => "←",
+    };
+    let name = match (&r.folder, r.files.first()) {
+        (Some(folder), _) => format!("{folder}/"),
+        (None, Some(first)) if r.file_count > 1 => {
+            format!("{} +{}", first.path, r.file_count - 1)
+        }
+        (None, Some(first)) => first.path.clone(),
+        (None, None) => String::new(),
+    };
+    format!("{arrow} {name} ({}): {}", bytes(r.total_bytes), r.outcome.as_str())
 }
 
 #[component]
@@ -34,6 +54,9 @@ pub fn Reports(props: &ReportsProps) -> Html {
                 <td>{ r.duration_secs.map(minutes_seconds).unwrap_or_default() }</td>
                 <td>{ outcome }</td>
                 <td class="report-notes">{ r.notes.clone() }</td>
+                <td class="report-transfers">
+                    <ul>{ for r.transfers.iter().map(|e| html! { <li>{ transfer_line(&e.record) }</li> }) }</ul>
+                </td>
             </tr>
         }
     };
@@ -53,6 +76,7 @@ pub fn Reports(props: &ReportsProps) -> Html {
                             <th scope="col">{ t.col_duration }</th>
                             <th scope="col">{ t.col_outcome }</th>
                             <th scope="col">{ t.col_notes }</th>
+                            <th scope="col">{ t.col_transfers }</th>
                         </tr>
                     </thead>
                     <tbody>{ for list.iter().take(50).map(row) }</tbody>
