@@ -32,7 +32,11 @@ fn transfer_line(r: &TransferRecord) -> String {
         (None, Some(first)) => first.path.clone(),
         (None, None) => String::new(),
     };
-    format!("{arrow} {name} ({}): {}", bytes(r.total_bytes), r.outcome.as_str())
+    format!(
+        "{arrow} {name} ({}): {}",
+        bytes(r.total_bytes),
+        r.outcome.as_str()
+    )
 }
 
 #[component]

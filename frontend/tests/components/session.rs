@@ -86,6 +86,7 @@ fn tab(ended: Option<EndReason>) -> SessionTab {
         fit: Fit::Fit,
         unread: 0,
         ended,
+        transfers: Default::default(),
     }
 }
 
@@ -114,6 +115,7 @@ fn session_props(tab: SessionTab) -> (SessionViewProps, Rc<RefCell<Vec<String>>>
         on_save_notes: Callback::from(move |_| e()),
         on_end: Callback::from(move |_| f()),
         on_close: Callback::from(move |_| g()),
+        on_files: Callback::from(|_| {}),
     };
     (props, log)
 }
