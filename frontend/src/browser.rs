@@ -115,6 +115,28 @@ pub async fn copy_text(text: &str) -> bool {
     JsFuture::from(clipboard.write_text(text)).await.is_ok()
 }
 
+/// Whether this browser lets a page ask to read the clipboard (Chromium
+/// does, asking the person; Firefox lets only extensions).
+pub fn can_read_clipboard() -> bool {
+    web_sys::window().is_some_and(|w| {
+        let clipboard = w.navigator().clipboard();
+        !clipboard.is_undefined()
+            && js_sys::Reflect::has(&clipboard, &"readText".into()).unwrap_or(false)
+    })
+}
+
+/// The clipboard's text; `None` if the browser or the person refused.
+pub async fn paste_text() -> Option<String> {
+    if !can_read_clipboard() {
+        return None;
+    }
+    let clipboard = web_sys::window()?.navigator().clipboard();
+    JsFuture::from(clipboard.read_text())
+        .await
+        .ok()?
+        .as_string()
+}
+
 /// Logs a diagnostic to the browser console.
 pub fn log(message: &str) {
     web_sys::console::log_1(&message.into());

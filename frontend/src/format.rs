@@ -34,30 +34,35 @@ pub fn minutes_seconds(secs: i64) -> String {
     }
 }
 
-/// "820 KB", "4.2 MB", "1.3 GB": a file size in decimal units, as file
-/// managers and browsers' downloads show it.
-pub fn size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
-    if bytes < 1000 {
-        return format!("{bytes} B");
-    }
-    let mut value = bytes as f64 / 1000.0;
-    let mut unit = 0;
-    while value >= 999.95 && unit + 1 < UNITS.len() {
-        value /= 1000.0;
-        unit += 1;
-    }
-    if unit == 0 || value >= 100.0 {
-        format!("{value:.0} {}", UNITS[unit])
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
 /// Whole seconds from `from_ms` until `to_ms`, rounded up so a countdown
 /// shows 0:01 until the very end rather than 0:00 for the last second.
 pub fn secs_until(to_ms: f64, from_ms: f64) -> i64 {
     ((to_ms - from_ms) / 1000.0).ceil().max(0.0) as i64
+}
+
+/// "12.3 MB": a size in bytes, in decimal units as file managers show
+/// them, with three significant digits.
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["kB", "MB", "GB", "TB", "PB"];
+    if n < 1000 {
+        return format!("{n} B");
+    }
+    let mut value = n as f64;
+    let mut unit = "B";
+    for u in UNITS {
+        if value < 1000.0 {
+            break;
+        }
+        value /= 1000.0;
+        unit = u;
+    }
+    if value < 10.0 {
+        format!("{value:.2} {unit}")
+    } else if value < 100.0 {
+        format!("{value:.1} {unit}")
+    } else {
+        format!("{value:.0} {unit}")
+    }
 }
 
 /// What a technician wants to know about a live screen: its size, how
@@ -100,18 +105,19 @@ impl Quality {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sizes_read_as_file_managers_show_them() {
+        use super::bytes;
+        assert_eq!(bytes(0), "0 B");
+        assert_eq!(bytes(999), "999 B");
+        assert_eq!(bytes(1500), "1.50 kB");
+        assert_eq!(bytes(52_428_800), "52.4 MB");
+        assert_eq!(bytes(200_000_000), "200 MB");
+        assert_eq!(bytes(1_000_000_000_000), "1.00 TB");
+    }
+
     use super::*;
     use time::macros::datetime;
-
-    #[test]
-    fn sizes_read_like_a_download_list() {
-        assert_eq!(size(0), "0 B");
-        assert_eq!(size(999), "999 B");
-        assert_eq!(size(61_325), "61 KB");
-        assert_eq!(size(4_200_000), "4.2 MB");
-        assert_eq!(size(999_990), "1.0 MB");
-        assert_eq!(size(1_300_000_000), "1.3 GB");
-    }
 
     #[test]
     fn clock_applies_the_offset() {

@@ -22,6 +22,8 @@
 //! - `media`: screen and camera capture.
 //! - `sound`: the queue ring, made with Web Audio.
 //! - `browser`: small helpers around `window` (clock, storage, title).
+//! - `picked`: files and folders picked or dropped to send, and the
+//!   files panel's clicks.
 
 pub mod format;
 pub mod i18n;
@@ -42,6 +44,8 @@ pub mod media;
 pub mod net;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;
+#[cfg(target_arch = "wasm32")]
+pub mod picked;
 #[cfg(target_arch = "wasm32")]
 pub mod rtc;
 #[cfg(target_arch = "wasm32")]

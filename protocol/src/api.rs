@@ -82,6 +82,10 @@ pub struct SessionReport {
     pub end_reason: Option<EndReason>,
     pub notes: String,
     pub consent: Vec<ConsentEvent>,
+    /// File transfers in the session, oldest first, as its console reported
+    /// them. Absent from older servers' reports.
+    #[serde(default)]
+    pub transfers: Vec<crate::activity::TransferEntry>,
     /// The session's screen recordings, oldest first. Empty when it was
     /// not recorded (and from servers that do not record).
     #[serde(default)]
@@ -218,6 +222,7 @@ mod tests {
                 duration_ms: Some(61_500),
                 bytes: 1_234_567,
             }],
+            transfers: vec![],
         };
         let text = serde_json::to_string(&report).unwrap();
         assert_eq!(

@@ -10,10 +10,13 @@
 //! - [`api`]: JSON bodies of the HTTP API (login, PINs, session reports).
 //! - [`peer`]: the data channels the two browsers open to each other, one
 //!   per purpose, and the messages on each.
+//! - [`activity`]: what a console reports for a session's report (file
+//!   transfers), sent with `activity`.
 //! - [`limits`]: size limits both sides enforce.
 //!
 //! `docs/protocol.md` describes the same protocol in prose for third-party clients.
 
+pub mod activity;
 pub mod api;
 pub mod error;
 pub mod ids;

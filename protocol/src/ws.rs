@@ -45,6 +45,12 @@ pub enum ClientMessage {
     ConsentAnswer { scope: ConsentScope, allowed: bool },
     /// Customer: stopped sharing what was allowed earlier.
     ShareStopped { scope: ConsentScope },
+    /// Technician: something that happened in one of your sessions outside
+    /// the server's sight (a file transfer), for its report.
+    Activity {
+        session: SessionId,
+        activity: crate::activity::Activity,
+    },
     /// Either side: end the session. Technicians name it; customers leave it out.
     Leave {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -313,6 +319,17 @@ mod tests {
         });
         round_trip_client(ClientMessage::Leave {
             session: Some(SessionId(7)),
+        });
+        round_trip_client(ClientMessage::Activity {
+            session: SessionId(7),
+            activity: crate::activity::Activity::Transfer(crate::activity::TransferRecord {
+                direction: crate::activity::TransferDirection::FromCustomer,
+                folder: Some("logs".into()),
+                files: vec![],
+                file_count: 3,
+                total_bytes: 9,
+                outcome: crate::activity::TransferOutcome::Cancelled,
+            }),
         });
     }
 

@@ -121,6 +121,16 @@ impl ChromeDriver {
             caps.add_arg(flag)?;
         }
         caps.add_arg(&format!("--user-data-dir={}", profile.path().display()))?;
+        // Received files are saved with the browser's download: several
+        // from one page without a prompt (tests point the folder with
+        // `Browser.setDownloadBehavior`).
+        caps.add_experimental_option(
+            "prefs",
+            serde_json::json!({
+                "download.prompt_for_download": false,
+                "profile.default_content_setting_values.automatic_downloads": 1
+            }),
+        )?;
         let driver = WebDriver::new(self.url.clone(), caps)
             .await
             .map_err(|e| format!("cannot start the {name} browser: {e}"))?;

@@ -16,6 +16,7 @@
 //!   benchmark's point of comparison; killed when dropped.
 //! - [`bench`]: the parts of the side-by-side signalling benchmark.
 //! - [`browser`]: chromedriver and headless Chromium sessions.
+//! - [`files`]: files with known hashes, and where a browser saved them.
 //! - [`flow`]: the support flow's steps in the two browsers.
 //! - [`scenario`]: runs a two-browser scenario so that every browser quits,
 //!   pass or fail, with screenshots under `target/e2e-screenshots/`.
@@ -29,6 +30,7 @@ pub mod artifacts;
 pub mod bench;
 pub mod browser;
 pub mod console;
+pub mod files;
 pub mod flow;
 pub mod handshake;
 pub mod page;

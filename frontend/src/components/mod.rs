@@ -8,9 +8,12 @@ pub mod lang_switch;
 pub mod pin_card;
 pub mod queue;
 pub mod reports;
+pub mod session_files;
 pub mod session_view;
+pub mod shared_text;
 pub mod sharing_banner;
 pub mod sign_in;
+pub mod transfers;
 pub mod video_view;
 
 use gloo::timers::callback::Interval;

@@ -1,11 +1,12 @@
 //! "Recent sessions" on the console's overview: the server's reports,
 //! newest first.
 
+use protocol::activity::{TransferDirection, TransferRecord};
 use protocol::api::{RecordingSummary, SessionReport};
 use yew::prelude::*;
 
 use crate::browser;
-use crate::format::{minutes_seconds, size, unix_ms};
+use crate::format::{bytes, minutes_seconds, unix_ms};
 use crate::i18n::{Texts, fill, use_texts};
 use crate::state::console::Reports as ReportsState;
 
@@ -13,6 +14,29 @@ use crate::state::console::Reports as ReportsState;
 pub struct ReportsProps {
     pub reports: ReportsState,
     pub on_refresh: Callback<()>,
+}
+
+/// One transfer of a report: "→ driver.zip (12.3 MB): done". An arrow
+/// toward the customer (→) or from them (←), the folder or the first
+/// file's name (and how many more), the size, and how it ended.
+fn transfer_line(r: &TransferRecord) -> String {
+    let arrow = match r.direction {
+        TransferDirection::ToCustomer => "→",
+        TransferDirection::FromCustomer => "←",
+    };
+    let name = match (&r.folder, r.files.first()) {
+        (Some(folder), _) => format!("{folder}/"),
+        (None, Some(first)) if r.file_count > 1 => {
+            format!("{} +{}", first.path, r.file_count - 1)
+        }
+        (None, Some(first)) => first.path.clone(),
+        (None, None) => String::new(),
+    };
+    format!(
+        "{arrow} {name} ({}): {}",
+        bytes(r.total_bytes),
+        r.outcome.as_str()
+    )
 }
 
 #[component]
@@ -37,6 +61,9 @@ pub fn Reports(props: &ReportsProps) -> Html {
                 <td class="report-recordings">
                     { for r.recordings.iter().map(|rec| recording(t, r, rec)) }
                 </td>
+                <td class="report-transfers">
+                    <ul>{ for r.transfers.iter().map(|e| html! { <li>{ transfer_line(&e.record) }</li> }) }</ul>
+                </td>
             </tr>
         }
     };
@@ -57,6 +84,7 @@ pub fn Reports(props: &ReportsProps) -> Html {
                             <th scope="col">{ t.col_outcome }</th>
                             <th scope="col">{ t.col_notes }</th>
                             <th scope="col">{ t.col_recording }</th>
+                            <th scope="col">{ t.col_transfers }</th>
                         </tr>
                     </thead>
                     <tbody>{ for list.iter().take(50).map(row) }</tbody>
@@ -83,7 +111,10 @@ fn recording(t: &Texts, report: &SessionReport, rec: &RecordingSummary) -> Html 
         return html! { <div class="recording muted">{ t.recording_in_progress }</div> };
     }
     let length = minutes_seconds((rec.duration_ms.unwrap_or(0) / 1000) as i64);
-    let text = fill(t.recorded, &[("time", &length), ("size", &size(rec.bytes))]);
+    let text = fill(
+        t.recorded,
+        &[("time", &length), ("size", &bytes(rec.bytes))],
+    );
     html! {
         <div class="recording" data-recording={rec.id.to_string()}>
             <span class="recording-summary">{ text }</span>{ " " }

@@ -10,9 +10,11 @@ use yew::prelude::*;
 
 use crate::components::NOTES_SAVE_DELAY_MS;
 use crate::components::chat::Chat;
+use crate::components::session_files::SessionFiles;
 use crate::components::video_view::VideoView;
 use crate::i18n::use_texts;
 use crate::i18n::{Texts, fill};
+use crate::picked::FileClick;
 use crate::state::PeerStatus;
 use crate::state::console::{Fit, Recording, Save, Screen, SessionTab};
 
@@ -30,6 +32,8 @@ pub struct SessionViewProps {
     pub on_save_notes: Callback<(SessionId, String)>,
     pub on_end: Callback<SessionId>,
     pub on_close: Callback<SessionId>,
+    /// A click in the files or text panel.
+    pub on_files: Callback<(SessionId, FileClick)>,
 }
 
 /// The connection state in words.
@@ -241,6 +245,9 @@ pub fn SessionView(props: &SessionViewProps) -> Html {
             <aside class="session-side">
                 <Chat transcript={tab.transcript.clone()} side={Role::Technician}
                     peer_name={AttrValue::from(tab.customer.clone())} enabled={live} {on_send} />
+                <SessionFiles transfers={tab.transfers.clone()}
+                    peer_name={AttrValue::from(tab.customer.clone())} enabled={live} can_paste=true
+                    on_click={props.on_files.reform(move |click| (id, click))} />
                 <div class="notes">
                     <label for="session-notes" class="panel-title">{ t.session_notes }</label>
                     <textarea id="session-notes" rows="4" value={tab.notes.clone()}

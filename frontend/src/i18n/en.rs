@@ -178,4 +178,6 @@ pub(super) const TEXTS: Texts = Texts {
     play: "Play",
     download: "Download",
     refresh: "Refresh",
+    col_transfers: "Files",
+    files: &super::files::EN,
 };

@@ -7,12 +7,14 @@
 //!
 //! - this file: [`Lang`], how one is picked, and [`fill`];
 //! - [`texts`]: the [`Texts`] fields and the sentences built from them;
+//! - [`files`]: the files and text panel's strings, which `Texts` points to;
 //! - `context` (browser only): the language in use, provided to every
 //!   component, and `use_texts` to read this page's strings.
 
 #[cfg(target_arch = "wasm32")]
 mod context;
 mod en;
+pub mod files;
 mod nb;
 mod ru;
 #[cfg(test)]

@@ -177,4 +177,6 @@ pub(super) const TEXTS: Texts = Texts {
     play: "Spill av",
     download: "Last ned",
     refresh: "Oppdater",
+    col_transfers: "Filer",
+    files: &super::files::NB,
 };

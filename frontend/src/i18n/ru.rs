@@ -177,4 +177,6 @@ pub(super) const TEXTS: Texts = Texts {
     play: "Смотреть",
     download: "Скачать",
     refresh: "Обновить",
+    col_transfers: "Файлы",
+    files: &super::files::RU,
 };

@@ -228,6 +228,10 @@ pub struct Texts {
     pub recording_in_progress: &'static str,
     pub play: &'static str,
     pub download: &'static str,
+    pub col_transfers: &'static str,
+
+    // Files and text, on both pages
+    pub files: &'static super::files::FileTexts,
     pub refresh: &'static str,
 }
 

@@ -10,6 +10,7 @@ use crate::browser;
 use crate::components::chat::Chat;
 use crate::components::consent_dialog::ConsentDialog;
 use crate::components::lang_switch::LangSwitch;
+use crate::components::session_files::SessionFiles;
 use crate::components::sharing_banner::SharingBanner;
 use crate::components::video_view::VideoView;
 use crate::i18n::use_texts;
@@ -209,6 +210,10 @@ fn session_card(
         Callback::from(move |()| session.stop_sharing())
     };
 
+    let on_files = {
+        let session = session.clone();
+        Callback::from(move |click| session.files_click(click))
+    };
     let sharing = match state.sharing {
         Sharing::On(kind) => html! {
             <>
@@ -262,6 +267,9 @@ fn session_card(
                     enabled={state.stage == Stage::Connected}
                     {on_send}
                 />
+                <SessionFiles transfers={state.transfers.clone()}
+                    peer_name={AttrValue::from(name.to_owned())}
+                    enabled={state.stage == Stage::Connected} on_click={on_files} />
             }
         </section>
     }

@@ -14,5 +14,6 @@
 
 pub mod console;
 pub mod customer;
+pub mod files;
 pub mod peer;
 pub mod wiring;

@@ -1,5 +1,6 @@
 //! One session's direct link as a controller holds it: the peer connection
-//! and the channels both pages use on it (chat), wired to the controller.
+//! and the channels both pages use on it (chat, files), wired to the
+//! controller.
 //! A feature only one page has opens its channel in that page's controller,
 //! on [`Peer::link`].
 
@@ -9,6 +10,7 @@ use protocol::peer::chat::ChatMessage;
 use protocol::ws::IceServer;
 use protocol::{ClientMessage, Role, SessionId};
 
+use super::files::{FileEvents, FileLink};
 use super::wiring::{Controller, to};
 use crate::browser;
 use crate::rtc::{Channel, PeerEvents, PeerLink};
@@ -19,6 +21,8 @@ pub struct Peer {
     // Channels first: they close before the connection does.
     /// Chat lines, both ways.
     chat: Channel<ChatMessage>,
+    /// Files, folders and text, both ways.
+    pub files: FileLink,
     /// The connection: signalling, media and stats.
     pub link: PeerLink,
 }
@@ -53,7 +57,12 @@ impl Peer {
         match PeerLink::new(ice_servers, role, events) {
             Ok(link) => {
                 let chat = link.open_channel(to(controller, move |c, m| c.on_chat(session, m)));
-                Some(Peer { chat, link })
+                let events = FileEvents {
+                    action: Box::new(to(controller, move |c, a| c.on_transfer(session, a))),
+                    ended: Box::new(to(controller, move |c, r| c.on_transfer_ended(session, r))),
+                };
+                let files = FileLink::open(&link, role, events);
+                Some(Peer { chat, files, link })
             }
             Err(e) => {
                 browser::log(&format!("lifeline: peer connection failed: {e:?}"));

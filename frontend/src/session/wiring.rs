@@ -5,6 +5,7 @@
 
 use std::rc::{Rc, Weak};
 
+use protocol::activity::TransferRecord;
 use protocol::peer::chat::ChatMessage;
 use protocol::{ClientMessage, ServerMessage, SessionId};
 use wasm_bindgen::JsValue;
@@ -12,6 +13,7 @@ use web_sys::MediaStream;
 
 use crate::net::signal_socket::{SignalSocket, SocketEvents};
 use crate::state::PeerStatus;
+use crate::state::transfers::TransferAction;
 
 /// What a page's controller does with the events of its socket and peer
 /// links. Every method runs from a browser event, never from inside
@@ -29,6 +31,10 @@ pub trait Controller: 'static {
     fn on_remote_stream(self: &Rc<Self>, session: SessionId, stream: Option<MediaStream>);
     /// A message on a session's chat channel.
     fn on_chat(self: &Rc<Self>, session: SessionId, message: ChatMessage);
+    /// Something changed in a session's file transfers or texts.
+    fn on_transfer(self: &Rc<Self>, session: SessionId, action: TransferAction);
+    /// A transfer ended: what the session report keeps of it.
+    fn on_transfer_ended(self: &Rc<Self>, session: SessionId, record: TransferRecord);
 }
 
 /// A callback that reaches the controller while it exists.

@@ -87,6 +87,7 @@ fn tab(ended: Option<EndReason>) -> SessionTab {
         unread: 0,
         ended,
         recording: Recording::Off,
+        transfers: Default::default(),
     }
 }
 
@@ -118,6 +119,7 @@ fn session_props(tab: SessionTab) -> (SessionViewProps, Rc<RefCell<Vec<String>>>
         on_save_notes: Callback::from(move |_| e()),
         on_end: Callback::from(move |_| f()),
         on_close: Callback::from(move |_| g()),
+        on_files: Callback::from(|_| {}),
     };
     (props, log)
 }

@@ -7,8 +7,10 @@
 //! message type names its channel through [`ChannelMessage`]:
 //!
 //! - [`CHAT`] with [`chat::ChatMessage`]: reliable, ordered, JSON text.
-//! - [`FILES`]: reliable, ordered, binary; reserved for file transfer,
-//!   whose senders pace themselves on the channel's buffered amount.
+//! - [`FILES`] with [`files::FileMessage`]: reliable, ordered; files,
+//!   folders and text, JSON text for everything but file data, which goes
+//!   in binary [`chunk::Chunk`]s. Senders pace themselves on the
+//!   channel's buffered amount; [`offer`] holds the rules an offer keeps.
 //! - [`CONTROL`]: unordered and never retransmitted; reserved for remote
 //!   control, where a late pointer move is worth less than the next one.
 //!
@@ -17,6 +19,9 @@
 //! alone, and a message whose `type` it does not know is ignored.
 
 pub mod chat;
+pub mod chunk;
+pub mod files;
+pub mod offer;
 
 /// A data channel's label and delivery options, as passed to
 /// `RTCPeerConnection.createDataChannel`.

@@ -118,6 +118,35 @@ fn spreadsheet_safe(text: &str) -> String {
     }
 }
 
+/// A report's transfers in one cell: `direction outcome N files B bytes:
+/// names`, separated by ` | `.
+fn transfers_text(r: &SessionReport) -> String {
+    r.transfers
+        .iter()
+        .map(|t| {
+            let t = &t.record;
+            let mut names: Vec<&str> = t.files.iter().map(|f| f.path.as_str()).collect();
+            if (t.file_count as usize) > names.len() {
+                names.push("…");
+            }
+            let folder = t
+                .folder
+                .as_deref()
+                .map(|f| format!(" {f}/"))
+                .unwrap_or_default();
+            format!(
+                "{} {}{folder} {} files {} bytes: {}",
+                t.direction.as_str(),
+                t.outcome.as_str(),
+                t.file_count,
+                t.total_bytes,
+                names.join(", ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
 fn to_csv(reports: &[SessionReport]) -> Result<String, csv::Error> {
     // Quoting every text cell, not just those with commas or quotes, keeps a
     // cell whole in spreadsheets that split on `;` or tabs (many European
@@ -139,6 +168,7 @@ fn to_csv(reports: &[SessionReport]) -> Result<String, csv::Error> {
         "end_reason",
         "notes",
         "consent",
+        "transfers",
     ])?;
     for r in reports {
         let consent: Vec<String> = r
@@ -172,6 +202,7 @@ fn to_csv(reports: &[SessionReport]) -> Result<String, csv::Error> {
                 .unwrap_or_default(),
             spreadsheet_safe(&r.notes),
             consent.join(" "),
+            spreadsheet_safe(&transfers_text(r)),
         ])?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
@@ -200,6 +231,7 @@ mod tests {
             notes: notes.into(),
             consent: vec![],
             recordings: vec![],
+            transfers: vec![],
         }
     }
 
@@ -287,6 +319,7 @@ mod tests {
             notes: "a, \"quoted\" note".into(),
             consent: vec![],
             recordings: vec![],
+            transfers: vec![],
         };
         let text = to_csv(&[report]).unwrap();
         let mut lines = text.lines();

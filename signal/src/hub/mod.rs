@@ -19,7 +19,10 @@
 //! - `consent`: asking, answering, timing out, stopping.
 //! - `revocation`: closing the consoles of logins that ended.
 //! - `recording`: who may record a session; telling both sides it is.
+//! - `activity`: what consoles report for their sessions' reports (file
+//!   transfers).
 
+mod activity;
 mod consent;
 mod lifecycle;
 mod outbox;

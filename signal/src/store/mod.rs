@@ -8,9 +8,10 @@
 //! async thread. Statements are prepared once and cached.
 //!
 //! - `schema`: tables and migrations; `worker`: the database thread.
-//! - `technicians`, `logins`, `pins`, `reports`, `recordings`: one table
-//!   family each.
+//! - `technicians`, `logins`, `pins`, `reports`, `recordings`, `activity`
+//!   (file transfers): one table family each.
 
+mod activity;
 mod logins;
 mod pins;
 mod recordings;

@@ -67,6 +67,20 @@ CREATE TABLE recordings (
 CREATE INDEX recordings_by_session ON recordings(session_id);
 CREATE INDEX recordings_by_finish ON recordings(finished_at);
 "#,
+    // Version 4: file transfers, as the session's console reported them.
+    r#"
+CREATE TABLE transfers (
+    session_id  INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    at          INTEGER NOT NULL,
+    direction   TEXT NOT NULL,
+    folder      TEXT,
+    file_count  INTEGER NOT NULL,
+    total_bytes INTEGER NOT NULL,
+    files       TEXT NOT NULL,
+    outcome     TEXT NOT NULL
+);
+CREATE INDEX transfers_by_session ON transfers(session_id);
+"#,
 ];
 
 /// Stands in [`MIGRATIONS`] for version 2, which needs the PIN key and so
@@ -175,7 +189,7 @@ mod tests {
         let conn = Connection::open_in_memory().unwrap();
         migrate(&conn, &PinSecret::random()).unwrap();
         assert_eq!(version(&conn), MIGRATIONS.len());
-        assert!(has_table(&conn, "recordings"));
+        assert!(has_table(&conn, "recordings") && has_table(&conn, "transfers"));
         assert!(has_table(&conn, "pins") && !has_table(&conn, "pins_v2"));
     }
 
@@ -189,6 +203,6 @@ mod tests {
         assert_eq!(version(&conn), 2);
         migrate(&conn, &PinSecret::random()).unwrap();
         assert_eq!(version(&conn), MIGRATIONS.len());
-        assert!(has_table(&conn, "recordings"));
+        assert!(has_table(&conn, "recordings") && has_table(&conn, "transfers"));
     }
 }

@@ -365,7 +365,9 @@ impl Connection {
             }
             (
                 Side::Customer(_),
-                ClientMessage::Start { .. } | ClientMessage::ConsentRequest { .. },
+                ClientMessage::Start { .. }
+                | ClientMessage::ConsentRequest { .. }
+                | ClientMessage::Activity { .. },
             ) => Err(Refusal::new(ErrorCode::NotSignedIn)
                 .saying("Only a signed-in technician can do that.")),
 
@@ -382,6 +384,9 @@ impl Connection {
                     }
                     ClientMessage::Leave { session } => {
                         hub.technician_leaves(&t.username, conn, need_session(session)?)
+                    }
+                    ClientMessage::Activity { session, activity } => {
+                        hub.record_activity(&t.username, session, activity).await
                     }
                     ClientMessage::Join { .. } => Err(Refusal::new(ErrorCode::OutOfOrder).saying(
                         "This connection is signed in as a technician; customers join from the customer page.",

@@ -50,6 +50,7 @@ pub const KNOWN_TYPES: &[&str] = &[
     "consent_answer",
     "share_stopped",
     "leave",
+    "activity",
 ];
 
 /// Parses one text frame.
@@ -129,6 +130,19 @@ mod tests {
                 scope: ConsentScope::ScreenView,
             },
             ClientMessage::Leave { session: None },
+            ClientMessage::Activity {
+                session: SessionId(1),
+                activity: protocol::activity::Activity::Transfer(
+                    protocol::activity::TransferRecord {
+                        direction: protocol::activity::TransferDirection::ToCustomer,
+                        folder: None,
+                        files: vec![],
+                        file_count: 1,
+                        total_bytes: 0,
+                        outcome: protocol::activity::TransferOutcome::Done,
+                    },
+                ),
+            },
         ];
         assert_eq!(samples.len(), KNOWN_TYPES.len());
         for msg in samples {

@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
+use protocol::activity::{Activity, TransferRecord};
 use protocol::peer::chat::ChatMessage;
 use protocol::ws::ConsentOutcome;
 use protocol::{ClientMessage, ErrorCode, ServerMessage, SessionId};
@@ -17,6 +18,7 @@ use crate::net::api;
 use crate::session::peer::chat_line;
 use crate::session::wiring::{self, Controller};
 use crate::state::console::{Action, TabAction};
+use crate::state::transfers::TransferAction;
 use crate::state::{PeerStatus, Problem};
 
 /// Reconnect delays grow to this, so a server restart is noticed soon but
@@ -167,6 +169,19 @@ impl Controller for Inner {
         Inner::set_stream(self, session, stream);
         self.dispatch
             .emit(Action::Tab(session, TabAction::Video(live)));
+    }
+
+    fn on_transfer(self: &Rc<Self>, session: SessionId, action: TransferAction) {
+        self.dispatch
+            .emit(Action::Tab(session, TabAction::Transfer(action)));
+    }
+
+    /// The report keeps every transfer: the server is told as each ends.
+    fn on_transfer_ended(self: &Rc<Self>, session: SessionId, record: TransferRecord) {
+        self.send_frame(&ClientMessage::Activity {
+            session,
+            activity: Activity::Transfer(record),
+        });
     }
 
     fn on_chat(self: &Rc<Self>, session: SessionId, message: ChatMessage) {

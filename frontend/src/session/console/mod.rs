@@ -6,8 +6,10 @@
 //! - [`sessions`]: one peer link per started session, the screens they
 //!   receive, Record and Stop, and the once-a-second quality poll;
 //! - [`recorder`]: a session's recording, chunk by chunk to the server;
-//! - [`http`]: sign-in, PINs, notes and reports over the HTTP API.
+//! - [`http`]: sign-in, PINs, notes and reports over the HTTP API;
+//! - [`files`]: files, folders and text to and from a session's customer.
 
+mod files;
 mod http;
 mod link;
 mod recorder;

@@ -1,12 +1,14 @@
 //! The customer page's controller, [`CustomerSession`]: one socket, at
 //! most one session, one peer link, at most one capture. The capture, from
-//! Allow to its end, is in [`capture`].
+//! Allow to its end, is in [`capture`]; files and text in [`files`].
 
 mod capture;
+mod files;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use protocol::activity::TransferRecord;
 use protocol::peer::chat::ChatMessage;
 use protocol::ws::ConsentOutcome;
 use protocol::{ClientMessage, Role, ServerMessage, SessionId};
@@ -20,6 +22,7 @@ use crate::session::peer::{Peer, chat_line};
 use crate::session::wiring::{self, Controller};
 use crate::state::PeerStatus;
 use crate::state::customer::{Action, check_form};
+use crate::state::transfers::TransferAction;
 use capture::Capture;
 
 /// Cheap to clone; every clone drives the same session.
@@ -193,6 +196,13 @@ impl Controller for Inner {
 
     /// The technician never shares a screen with the customer.
     fn on_remote_stream(self: &Rc<Self>, _: SessionId, _: Option<MediaStream>) {}
+
+    fn on_transfer(self: &Rc<Self>, _: SessionId, action: TransferAction) {
+        self.dispatch.emit(Action::Transfer(action));
+    }
+
+    /// Only the console reports transfers to the server.
+    fn on_transfer_ended(self: &Rc<Self>, _: SessionId, _: TransferRecord) {}
 
     fn on_chat(self: &Rc<Self>, _: SessionId, message: ChatMessage) {
         let (text, at_ms) = chat_line(message);

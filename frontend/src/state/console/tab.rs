@@ -6,6 +6,7 @@ use protocol::ws::{ConsentOutcome, EndReason};
 
 use super::Save;
 use crate::format::Quality;
+use crate::state::transfers::{TransferAction, Transfers};
 use crate::state::{Notice, PeerStatus, Problem, Speaker, Transcript};
 
 /// What the technician sees of the customer's screen.
@@ -69,6 +70,8 @@ pub struct SessionTab {
     pub ended: Option<EndReason>,
     /// The recording of this session's screen.
     pub recording: Recording,
+    /// Files, folders and texts, both ways.
+    pub transfers: std::rc::Rc<Transfers>,
 }
 
 /// Everything that changes one tab.
@@ -99,6 +102,8 @@ pub enum TabAction {
     /// Stopped: by the technician, or the server finished it.
     RecordingOff,
     RecordingFailed(Problem),
+    /// Something about files or texts.
+    Transfer(TransferAction),
 }
 
 impl SessionTab {
@@ -116,6 +121,7 @@ impl SessionTab {
             unread: 0,
             ended: None,
             recording: Recording::Off,
+            transfers: Default::default(),
         }
     }
 
@@ -192,6 +198,22 @@ impl SessionTab {
                 }
             }
             TabAction::RecordingFailed(problem) => self.recording = Recording::Failed(problem),
+            TabAction::Transfer(action) => {
+                // A text or an offer from the customer counts as news on
+                // a tab in the background, like a chat line.
+                let news = matches!(
+                    action,
+                    TransferAction::TextReceived { .. }
+                        | TransferAction::Offered {
+                            way: crate::state::transfers::Way::Receiving,
+                            ..
+                        }
+                );
+                std::rc::Rc::make_mut(&mut self.transfers).apply(action);
+                if news && !shown {
+                    self.unread += 1;
+                }
+            }
         }
     }
 
@@ -239,5 +261,6 @@ impl SessionTab {
         if !matches!(self.recording, Recording::Failed(_)) {
             self.recording = Recording::Off;
         }
+        std::rc::Rc::make_mut(&mut self.transfers).end_all();
     }
 }

@@ -11,6 +11,7 @@ pub use form::{check_form, consent_deadline};
 use protocol::ws::{ConsentOutcome, ConsentScope, EndReason};
 use protocol::{ErrorCode, ServerMessage, SessionId};
 
+use super::transfers::{TransferAction, Transfers};
 use super::{Notice, PeerStatus, Problem, Speaker, Transcript};
 use crate::format::unix_ms;
 
@@ -86,6 +87,8 @@ pub struct CustomerState {
     /// The server says the session is being recorded: the recording
     /// banner shows for as long as it is.
     pub recorded: bool,
+    /// Files, folders and texts, both ways.
+    pub transfers: std::rc::Rc<Transfers>,
 }
 
 /// Everything that changes the customer page.
@@ -135,6 +138,8 @@ pub enum Action {
     Left,
     /// Back to the form after an ended session.
     StartOver,
+    /// Something about files or texts.
+    Transfer(TransferAction),
 }
 
 impl CustomerState {
@@ -153,6 +158,7 @@ impl CustomerState {
             consent: None,
             sharing: Sharing::Off,
             recorded: false,
+            transfers: Default::default(),
         }
     }
 
@@ -227,6 +233,9 @@ impl CustomerState {
                 if self.in_session() {
                     self.end(EndReason::CustomerLeft);
                 }
+            }
+            Action::Transfer(action) => {
+                std::rc::Rc::make_mut(&mut self.transfers).apply(action);
             }
             Action::StartOver => {
                 let name = std::mem::take(&mut self.name);
@@ -327,6 +336,7 @@ impl CustomerState {
     }
 
     fn end(&mut self, reason: EndReason) {
+        std::rc::Rc::make_mut(&mut self.transfers).end_all();
         self.stage = Stage::Ended(reason);
         self.consent = None;
         self.sharing = Sharing::Off;
