@@ -45,6 +45,10 @@ pub enum ClientMessage {
     ConsentAnswer { scope: ConsentScope, allowed: bool },
     /// Customer: stopped sharing what was allowed earlier.
     ShareStopped { scope: ConsentScope },
+    /// Technician: started (`showing: true`) or stopped showing their own
+    /// screen to the customer of `session`. For the report; the picture
+    /// itself goes peer to peer.
+    ScreenShown { session: SessionId, showing: bool },
     /// Either side: end the session. Technicians name it; customers leave it out.
     Leave {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -314,6 +318,27 @@ mod tests {
         round_trip_client(ClientMessage::Leave {
             session: Some(SessionId(7)),
         });
+        round_trip_client(ClientMessage::ScreenShown {
+            session: SessionId(7),
+            showing: true,
+        });
+    }
+
+    #[test]
+    fn screen_shown_has_the_documented_shape() {
+        let msg: ClientMessage = serde_json::from_value(
+            json!({"type": "screen_shown", "session": 7, "showing": false}),
+        )
+        .unwrap();
+        assert_eq!(
+            msg,
+            ClientMessage::ScreenShown {
+                session: SessionId(7),
+                showing: false
+            }
+        );
+        let missing = json!({"type": "screen_shown", "session": 7});
+        assert!(serde_json::from_value::<ClientMessage>(missing).is_err());
     }
 
     #[test]

@@ -200,6 +200,7 @@ mod tests {
             notes: notes.into(),
             consent: vec![],
             recordings: vec![],
+            screen_shown: vec![],
         }
     }
 
@@ -287,6 +288,7 @@ mod tests {
             notes: "a, \"quoted\" note".into(),
             consent: vec![],
             recordings: vec![],
+            screen_shown: vec![],
         };
         let text = to_csv(&[report]).unwrap();
         let mut lines = text.lines();

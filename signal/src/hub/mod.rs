@@ -19,6 +19,7 @@
 //! - `consent`: asking, answering, timing out, stopping.
 //! - `revocation`: closing the consoles of logins that ended.
 //! - `recording`: who may record a session; telling both sides it is.
+//! - `screen_shown`: the technician's screen shown to the customer, for the report.
 
 mod consent;
 mod lifecycle;
@@ -28,6 +29,7 @@ mod recording;
 mod refusal;
 mod relay;
 mod revocation;
+mod screen_shown;
 mod session;
 
 use std::collections::HashMap;

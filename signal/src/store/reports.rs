@@ -76,6 +76,7 @@ fn report_from_row(r: &Row<'_>) -> rusqlite::Result<SessionReport> {
         notes: r.get(9)?,
         consent: Vec::new(),
         recordings: Vec::new(),
+        screen_shown: Vec::new(),
     })
 }
 
@@ -176,6 +177,7 @@ impl Store {
         };
         report.consent = self.consent_events(id)?;
         report.recordings = self.recordings_of_session(id)?;
+        report.screen_shown = self.screen_shown_of_session(id)?;
         Ok(Some(report))
     }
 
@@ -192,6 +194,7 @@ impl Store {
         for report in &mut reports {
             report.consent = self.consent_events(report.id)?;
             report.recordings = self.recordings_of_session(report.id)?;
+            report.screen_shown = self.screen_shown_of_session(report.id)?;
         }
         Ok(reports)
     }
