@@ -32,6 +32,16 @@ pub enum Recording {
     Failed(Problem),
 }
 
+/// The technician's own screen, shown to the customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Showing {
+    Off,
+    /// Show my screen was clicked; the browser's picker is open.
+    Starting,
+    /// Sent to the customer.
+    On,
+}
+
 /// How the live screen is sized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fit {
@@ -69,6 +79,8 @@ pub struct SessionTab {
     pub ended: Option<EndReason>,
     /// The recording of this session's screen.
     pub recording: Recording,
+    /// The technician's own screen, shown to the customer.
+    pub showing: Showing,
 }
 
 /// Everything that changes one tab.
@@ -99,6 +111,16 @@ pub enum TabAction {
     /// Stopped: by the technician, or the server finished it.
     RecordingOff,
     RecordingFailed(Problem),
+    /// Show my screen was clicked.
+    ShowStarting,
+    /// The capture runs and goes to the customer.
+    ShowOn { at_ms: f64 },
+    /// The capture could not start (a cancelled picker, say).
+    ShowFailed { at_ms: f64 },
+    /// Stop showing, or the browser's own stop button.
+    ShowStopped { at_ms: f64 },
+    /// The customer closed it; the capture stopped.
+    ShowClosed { at_ms: f64 },
 }
 
 impl SessionTab {
@@ -116,6 +138,7 @@ impl SessionTab {
             unread: 0,
             ended: None,
             recording: Recording::Off,
+            showing: Showing::Off,
         }
     }
 
@@ -134,6 +157,11 @@ impl SessionTab {
         self.is_live()
             && self.screen == Screen::Live
             && matches!(self.recording, Recording::Off | Recording::Failed(_))
+    }
+
+    /// Whether "Show my screen" makes sense now.
+    pub fn can_show(&self) -> bool {
+        self.is_live() && self.showing == Showing::Off
     }
 
     /// Applies one action; `shown` when this tab is the one on screen.
@@ -192,6 +220,32 @@ impl SessionTab {
                 }
             }
             TabAction::RecordingFailed(problem) => self.recording = Recording::Failed(problem),
+            TabAction::ShowStarting => {
+                if self.can_show() {
+                    self.showing = Showing::Starting;
+                }
+            }
+            TabAction::ShowOn { at_ms } => {
+                if self.showing == Showing::Starting {
+                    self.showing = Showing::On;
+                    self.transcript.notice(Notice::Shown, at_ms);
+                }
+            }
+            TabAction::ShowFailed { at_ms } => {
+                if self.showing == Showing::Starting {
+                    self.showing = Showing::Off;
+                    self.transcript.notice(Notice::ShowFailed, at_ms);
+                }
+            }
+            TabAction::ShowStopped { at_ms } => self.showing_ends(Notice::ShownStopped, at_ms),
+            TabAction::ShowClosed { at_ms } => self.showing_ends(Notice::ShownClosed, at_ms),
+        }
+    }
+
+    fn showing_ends(&mut self, notice: Notice, at_ms: f64) {
+        if self.showing == Showing::On {
+            self.showing = Showing::Off;
+            self.transcript.notice(notice, at_ms);
         }
     }
 
@@ -236,6 +290,7 @@ impl SessionTab {
         self.screen = Screen::Idle;
         self.quality = None;
         self.peer = PeerStatus::Closed;
+        self.showing = Showing::Off;
         if !matches!(self.recording, Recording::Failed(_)) {
             self.recording = Recording::Off;
         }
