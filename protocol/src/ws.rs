@@ -326,10 +326,9 @@ mod tests {
 
     #[test]
     fn screen_shown_has_the_documented_shape() {
-        let msg: ClientMessage = serde_json::from_value(
-            json!({"type": "screen_shown", "session": 7, "showing": false}),
-        )
-        .unwrap();
+        let msg: ClientMessage =
+            serde_json::from_value(json!({"type": "screen_shown", "session": 7, "showing": false}))
+                .unwrap();
         assert_eq!(
             msg,
             ClientMessage::ScreenShown {

@@ -11,6 +11,7 @@ pub mod reports;
 pub mod session_view;
 pub mod sharing_banner;
 pub mod sign_in;
+pub mod technician_screen;
 pub mod video_view;
 
 use gloo::timers::callback::Interval;

@@ -1,11 +1,13 @@
 //! One session's direct link as a controller holds it: the peer connection
-//! and the channels both pages use on it (chat), wired to the controller.
+//! and the channels both pages use on it (chat, screen), wired to the
+//! controller.
 //! A feature only one page has opens its channel in that page's controller,
 //! on [`Peer::link`].
 
 use std::rc::Rc;
 
 use protocol::peer::chat::ChatMessage;
+use protocol::peer::screen::ScreenMessage;
 use protocol::ws::IceServer;
 use protocol::{ClientMessage, Role, SessionId};
 
@@ -19,6 +21,8 @@ pub struct Peer {
     // Channels first: they close before the connection does.
     /// Chat lines, both ways.
     chat: Channel<ChatMessage>,
+    /// The technician's own screen: which stream it is, stopped, closed.
+    screen: Channel<ScreenMessage>,
     /// The connection: signalling, media and stats.
     pub link: PeerLink,
 }
@@ -53,7 +57,12 @@ impl Peer {
         match PeerLink::new(ice_servers, role, events) {
             Ok(link) => {
                 let chat = link.open_channel(to(controller, move |c, m| c.on_chat(session, m)));
-                Some(Peer { chat, link })
+                let screen = link.open_channel(to(controller, move |c, m: ScreenMessage| {
+                    if m.is_sane() {
+                        c.on_screen(session, m)
+                    }
+                }));
+                Some(Peer { chat, screen, link })
             }
             Err(e) => {
                 browser::log(&format!("lifeline: peer connection failed: {e:?}"));
@@ -74,6 +83,13 @@ impl Peer {
             sent_at_ms: at_ms as u64,
         });
         Some((text, at_ms))
+    }
+}
+
+impl Peer {
+    /// Says something about the technician's screen to the other side.
+    pub fn send_screen(&self, message: &ScreenMessage) {
+        self.screen.send(message);
     }
 }
 

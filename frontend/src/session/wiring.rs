@@ -6,6 +6,7 @@
 use std::rc::{Rc, Weak};
 
 use protocol::peer::chat::ChatMessage;
+use protocol::peer::screen::ScreenMessage;
 use protocol::{ClientMessage, ServerMessage, SessionId};
 use wasm_bindgen::JsValue;
 use web_sys::MediaStream;
@@ -29,6 +30,8 @@ pub trait Controller: 'static {
     fn on_remote_stream(self: &Rc<Self>, session: SessionId, stream: Option<MediaStream>);
     /// A message on a session's chat channel.
     fn on_chat(self: &Rc<Self>, session: SessionId, message: ChatMessage);
+    /// A message on a session's screen channel (the technician's screen).
+    fn on_screen(self: &Rc<Self>, session: SessionId, message: ScreenMessage);
 }
 
 /// A callback that reaches the controller while it exists.

@@ -73,7 +73,10 @@ mod tests {
         ];
         for (message, text) in cases {
             assert_eq!(message.encode(), Frame::Text(text.into()));
-            assert_eq!(ScreenMessage::decode(Frame::Text(text.into())).unwrap(), message);
+            assert_eq!(
+                ScreenMessage::decode(Frame::Text(text.into())).unwrap(),
+                message
+            );
         }
     }
 

@@ -186,7 +186,10 @@ async fn subtitles(
         .map_err(reject)?;
     let mut response = vtt.into_response();
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/vtt; charset=utf-8"));
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/vtt; charset=utf-8"),
+    );
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
     if query.contains_key("download") {
         let disposition = format!("attachment; filename=\"lifeline-recording-{rec}.vtt\"");

@@ -36,7 +36,9 @@ impl Recordings {
         if chars > MAX_CHAT_CHARS {
             return Err(Refusal::new(ErrorCode::TooLong)
                 .about(session)
-                .saying(format!("A chat line has at most {MAX_CHAT_CHARS} characters.")));
+                .saying(format!(
+                    "A chat line has at most {MAX_CHAT_CHARS} characters."
+                )));
         }
         if line.at_ms > MAX_AT_MS {
             return Err(Refusal::new(ErrorCode::BadRequest)

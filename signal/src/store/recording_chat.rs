@@ -93,12 +93,19 @@ mod tests {
             })
             .unwrap();
         let id = store.open_recording(session, t0).unwrap();
-        store.add_recording_chat(id, 2500, Role::Customer, "hi").unwrap();
-        store.add_recording_chat(id, 1000, Role::Technician, "hello").unwrap();
+        store
+            .add_recording_chat(id, 2500, Role::Customer, "hi")
+            .unwrap();
+        store
+            .add_recording_chat(id, 1000, Role::Technician, "hello")
+            .unwrap();
         assert_eq!(store.recording_chat_count(id).unwrap(), 2);
         let lines = store.recording_chat(id).unwrap();
         assert_eq!(
-            lines.iter().map(|l| (l.at_ms, l.speaker.as_str())).collect::<Vec<_>>(),
+            lines
+                .iter()
+                .map(|l| (l.at_ms, l.speaker.as_str()))
+                .collect::<Vec<_>>(),
             vec![(1000, "tess"), (2500, "Ann")]
         );
         store.delete_recording(id).unwrap();

@@ -77,7 +77,9 @@ mod tests {
         assert_eq!(open[0].stopped_at, Some(at(20)));
         assert_eq!(open[1].stopped_at, None);
 
-        store.mark_ended(session, at(40), EndReason::TechnicianLeft).unwrap();
+        store
+            .mark_ended(session, at(40), EndReason::TechnicianLeft)
+            .unwrap();
         let ended = store.report(session, "tess").unwrap().unwrap().screen_shown;
         assert_eq!(ended[1].started_at, at(30));
         assert_eq!(ended[1].stopped_at, Some(at(40)));

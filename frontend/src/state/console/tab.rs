@@ -114,13 +114,21 @@ pub enum TabAction {
     /// Show my screen was clicked.
     ShowStarting,
     /// The capture runs and goes to the customer.
-    ShowOn { at_ms: f64 },
+    ShowOn {
+        at_ms: f64,
+    },
     /// The capture could not start (a cancelled picker, say).
-    ShowFailed { at_ms: f64 },
+    ShowFailed {
+        at_ms: f64,
+    },
     /// Stop showing, or the browser's own stop button.
-    ShowStopped { at_ms: f64 },
+    ShowStopped {
+        at_ms: f64,
+    },
     /// The customer closed it; the capture stopped.
-    ShowClosed { at_ms: f64 },
+    ShowClosed {
+        at_ms: f64,
+    },
 }
 
 impl SessionTab {

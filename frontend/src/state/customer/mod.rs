@@ -144,13 +144,19 @@ pub enum Action {
         at_ms: f64,
     },
     /// The technician announced their screen.
-    ShownAnnounced { at_ms: f64 },
+    ShownAnnounced {
+        at_ms: f64,
+    },
     /// The announced screen's picture arrived (`true`) or went.
     ShownPicture(bool),
     /// The technician stopped showing it.
-    ShownStopped { at_ms: f64 },
+    ShownStopped {
+        at_ms: f64,
+    },
     /// The customer closed it.
-    ShownClosed { at_ms: f64 },
+    ShownClosed {
+        at_ms: f64,
+    },
     /// The customer pressed Disconnect.
     Left,
     /// Back to the form after an ended session.

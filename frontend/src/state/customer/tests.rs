@@ -351,7 +351,11 @@ fn the_recording_banner_follows_the_server() {
 fn the_technicians_screen_shows_once_announced_and_its_picture_arrived() {
     let mut s = connected();
     s.apply(Action::ShownPicture(true));
-    assert_eq!(s.shown, Shown::Off, "a picture nobody announced is not shown");
+    assert_eq!(
+        s.shown,
+        Shown::Off,
+        "a picture nobody announced is not shown"
+    );
     s.apply(Action::ShownAnnounced { at_ms: NOW });
     assert_eq!(s.shown, Shown::Waiting);
     s.apply(Action::ShownPicture(true));
