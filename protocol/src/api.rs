@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::error::ErrorCode;
-use crate::ids::{RecordingId, SessionId};
+use crate::ids::{RecordingId, Role, SessionId};
 use crate::pin::Pin;
 use crate::ws::{ConsentScope, EndReason, SessionStatus};
 
@@ -90,6 +90,32 @@ pub struct SessionReport {
     /// not recorded (and from servers that do not record).
     #[serde(default)]
     pub recordings: Vec<RecordingSummary>,
+    /// When the technician showed their own screen to the customer,
+    /// oldest first. Empty when they did not (and from older servers).
+    #[serde(default)]
+    pub screen_shown: Vec<ScreenShownPeriod>,
+}
+
+/// One stretch of the technician showing their screen to the customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScreenShownPeriod {
+    #[serde(with = "time::serde::rfc3339")]
+    pub started_at: OffsetDateTime,
+    /// `None` while it is still being shown; a session's end ends it.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub stopped_at: Option<OffsetDateTime>,
+}
+
+/// `POST /api/sessions/{id}/recordings/{rec}/chat`: one chat line said
+/// while the recording ran, kept as a subtitle of the video.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedChatLine {
+    /// Milliseconds from the start of the recording.
+    pub at_ms: u64,
+    /// Who wrote it; the server puts the person's name on the subtitle.
+    pub from: Role,
+    /// The line as sent, 1 to `MAX_CHAT_CHARS` characters.
+    pub text: String,
 }
 
 /// One recording of a session, as the report lists it. The video itself is
@@ -223,6 +249,10 @@ mod tests {
                 bytes: 1_234_567,
             }],
             transfers: vec![],
+            screen_shown: vec![ScreenShownPeriod {
+                started_at: at,
+                stopped_at: None,
+            }],
         };
         let text = serde_json::to_string(&report).unwrap();
         assert_eq!(

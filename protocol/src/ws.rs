@@ -51,6 +51,10 @@ pub enum ClientMessage {
         session: SessionId,
         activity: crate::activity::Activity,
     },
+    /// Technician: started (`showing: true`) or stopped showing their own
+    /// screen to the customer of `session`. For the report; the picture
+    /// itself goes peer to peer.
+    ScreenShown { session: SessionId, showing: bool },
     /// Either side: end the session. Technicians name it; customers leave it out.
     Leave {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -331,6 +335,26 @@ mod tests {
                 outcome: crate::activity::TransferOutcome::Cancelled,
             }),
         });
+        round_trip_client(ClientMessage::ScreenShown {
+            session: SessionId(7),
+            showing: true,
+        });
+    }
+
+    #[test]
+    fn screen_shown_has_the_documented_shape() {
+        let msg: ClientMessage =
+            serde_json::from_value(json!({"type": "screen_shown", "session": 7, "showing": false}))
+                .unwrap();
+        assert_eq!(
+            msg,
+            ClientMessage::ScreenShown {
+                session: SessionId(7),
+                showing: false
+            }
+        );
+        let missing = json!({"type": "screen_shown", "session": 7});
+        assert!(serde_json::from_value::<ClientMessage>(missing).is_err());
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! the customer's page says so for as long as it lasts, Stop finishes one
 //! recording, and a console tab that goes away in the middle of another
 //! still leaves a video that plays (it has a duration and frames) and is
-//! listed in the reports with Play and Download.
+//! listed in the reports with Play and Download. The chat said during a
+//! recording is kept as its WebVTT subtitles, shown by the reports' player.
 //!
 //! Needs `target/release/signal` and `dist/`, like `e2e.rs`.
 
@@ -122,6 +123,9 @@ async fn recordings_survive_a_closed_console_and_play() {
         )
         .await?;
         recordings_when(&stage, "a first chunk", |r| r.len() == 1 && r[0].bytes > 0).await?;
+        // Chat both ways while it records: both lines become subtitles.
+        flow::chat(tech, &scope, cust, "", "Subtitle from the technician").await?;
+        flow::chat(cust, "", tech, &scope, "Subtitle <from> the customer").await?;
         stage.snap("recording").await?;
 
         // Stop: the last chunk goes up, the banner goes away.
@@ -134,6 +138,25 @@ async fn recordings_survive_a_closed_console_and_play() {
             r.len() == 1 && r[0].is_finished()
         })
         .await?;
+
+        // The subtitles, for the session's technician.
+        let session = report(&stage).await?.id;
+        let vtt_url = format!("/api/sessions/{session}/recordings/{}.vtt", first[0].id);
+        let vtt: String = page::js_with(
+            tech,
+            "return fetch(arguments[0]).then(r => r.ok ? r.text() : 'HTTP ' + r.status);",
+            vec![json!(vtt_url)],
+        )
+        .await?;
+        let ok = vtt.starts_with("WEBVTT")
+            && vtt.contains(&format!(
+                "<v {}>Subtitle from the technician",
+                stage.username
+            ))
+            && vtt.contains(&format!("<v {CUSTOMER}>Subtitle &lt;from&gt; the customer"));
+        if !ok {
+            return Err(format!("the subtitles miss the chat: {vtt}").into());
+        }
 
         // A second one, and the console tab goes away in the middle of it.
         page::click(tech, &format!("{scope}#record")).await?;
@@ -179,6 +202,23 @@ async fn recordings_survive_a_closed_console_and_play() {
             "return [...document.querySelectorAll('.reports .play-recording')].map(a => a.href);",
         )
         .await?;
+        // Play opens a player with the chat as subtitles, loaded.
+        page::click(tech, ".reports .play-recording").await?;
+        wait::until_value(
+            "the player's subtitles to load",
+            wait::STEP,
+            || {
+                page::js::<u32>(
+                    tech,
+                    "const v = document.querySelector('.reports video.recording-player');
+                     const t = v && v.textTracks[0];
+                     return t && t.cues ? t.cues.length : 0;",
+                )
+            },
+            |cues| *cues == 2,
+        )
+        .await?;
+        page::find(tech, ".reports .download-subtitles").await?;
         for href in hrefs {
             let playback = play(&stage, &href).await?;
             let ok = playback.error.is_none()

@@ -37,6 +37,13 @@ fn notice_text(t: &Texts, side: Role, event: Notice, peer: &str) -> String {
         (Role::Technician, Notice::Denied) => t.screen_denied,
         (Role::Technician, Notice::TimedOut) => t.screen_timed_out,
         (Role::Technician, Notice::Stopped) => t.screen_stopped,
+        (Role::Customer, Notice::Shown) => t.notice_shown,
+        (Role::Customer, Notice::ShownStopped) => t.notice_shown_stopped,
+        (Role::Customer, Notice::ShownClosed) => t.notice_shown_closed,
+        (Role::Technician, Notice::Shown) => t.notice_showing,
+        (Role::Technician, Notice::ShownStopped) => t.notice_showing_stopped,
+        (Role::Technician, Notice::ShownClosed) => t.notice_showing_closed,
+        (_, Notice::ShowFailed) => t.notice_showing_failed,
     };
     fill(template, &[("name", peer)])
 }

@@ -13,6 +13,7 @@ pub mod session_view;
 pub mod shared_text;
 pub mod sharing_banner;
 pub mod sign_in;
+pub mod technician_screen;
 pub mod transfers;
 pub mod video_view;
 

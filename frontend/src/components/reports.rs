@@ -1,8 +1,10 @@
 //! "Recent sessions" on the console's overview: the server's reports,
-//! newest first.
+//! newest first. Play opens the recording in a player right in its row,
+//! with the chat said during it as subtitles.
 
+use protocol::RecordingId;
 use protocol::activity::{TransferDirection, TransferRecord};
-use protocol::api::{RecordingSummary, SessionReport};
+use protocol::api::{RecordingSummary, ScreenShownPeriod, SessionReport};
 use yew::prelude::*;
 
 use crate::browser;
@@ -42,6 +44,8 @@ fn transfer_line(r: &TransferRecord) -> String {
 #[component]
 pub fn Reports(props: &ReportsProps) -> Html {
     let t = use_texts();
+    // The recording whose player is open, if any: one at a time.
+    let playing = use_state(|| None::<RecordingId>);
     let onclick = {
         let cb = props.on_refresh.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
@@ -56,10 +60,13 @@ pub fn Reports(props: &ReportsProps) -> Html {
                 <td>{ r.customer.clone() }</td>
                 <td>{ browser::clock(unix_ms(r.joined_at)) }</td>
                 <td>{ r.duration_secs.map(minutes_seconds).unwrap_or_default() }</td>
-                <td>{ outcome }</td>
+                <td>
+                    { outcome }
+                    { for r.screen_shown.iter().map(|p| shown_period(t, p)) }
+                </td>
                 <td class="report-notes">{ r.notes.clone() }</td>
                 <td class="report-recordings">
-                    { for r.recordings.iter().map(|rec| recording(t, r, rec)) }
+                    { for r.recordings.iter().map(|rec| recording(t, r, rec, &playing)) }
                 </td>
                 <td class="report-transfers">
                     <ul>{ for r.transfers.iter().map(|e| html! { <li>{ transfer_line(&e.record) }</li> }) }</ul>
@@ -103,10 +110,30 @@ pub fn Reports(props: &ReportsProps) -> Html {
     }
 }
 
-/// One recording of a report: how long and how big, Play and Download
-/// once it is finished.
-fn recording(t: &Texts, report: &SessionReport, rec: &RecordingSummary) -> Html {
-    let url = format!("/api/sessions/{}/recordings/{}.webm", report.id, rec.id);
+/// One stretch of the technician showing their own screen.
+fn shown_period(t: &Texts, period: &ScreenShownPeriod) -> Html {
+    let from = browser::clock(unix_ms(period.started_at));
+    let text = match period.stopped_at {
+        Some(to) => fill(
+            t.report_shown,
+            &[("from", &from), ("to", &browser::clock(unix_ms(to)))],
+        ),
+        None => fill(t.report_shown_open, &[("from", &from)]),
+    };
+    html! { <div class="report-shown">{ text }</div> }
+}
+
+/// One recording of a report: how long and how big, Play (a player with
+/// the chat as subtitles; the link itself is the video, for a new tab) and
+/// Download of the video and of the subtitles, once it is finished.
+fn recording(
+    t: &Texts,
+    report: &SessionReport,
+    rec: &RecordingSummary,
+    playing: &UseStateHandle<Option<RecordingId>>,
+) -> Html {
+    let base = format!("/api/sessions/{}/recordings/{}", report.id, rec.id);
+    let (url, subtitles) = (format!("{base}.webm"), format!("{base}.vtt"));
     if !rec.is_finished() {
         return html! { <div class="recording muted">{ t.recording_in_progress }</div> };
     }
@@ -115,14 +142,38 @@ fn recording(t: &Texts, report: &SessionReport, rec: &RecordingSummary) -> Html 
         t.recorded,
         &[("time", &length), ("size", &bytes(rec.bytes))],
     );
+    let open = **playing == Some(rec.id);
+    let play = {
+        let (playing, id) = (playing.clone(), rec.id);
+        // A plain click plays here; a middle or modified click still
+        // opens the video in a new tab.
+        Callback::from(move |e: MouseEvent| {
+            if e.button() == 0 && !(e.ctrl_key() || e.meta_key() || e.shift_key()) {
+                e.prevent_default();
+                playing.set(Some(id));
+            }
+        })
+    };
     html! {
         <div class="recording" data-recording={rec.id.to_string()}>
             <span class="recording-summary">{ text }</span>{ " " }
-            <a class="play-recording" href={url.clone()} target="_blank" rel="noopener">{ t.play }</a>
+            <a class="play-recording" href={url.clone()} target="_blank" rel="noopener" onclick={play}>
+                { t.play }
+            </a>
             { " · " }
             <a class="download-recording" href={format!("{url}?download=1")} download="">
                 { t.download }
             </a>
+            { " · " }
+            <a class="download-subtitles" href={format!("{subtitles}?download=1")} download="">
+                { t.subtitles }
+            </a>
+            if open {
+                <video class="recording-player" controls=true autoplay=true src={url}>
+                    <track kind="subtitles" src={subtitles} label={t.subtitles_track}
+                        default=true />
+                </video>
+            }
         </div>
     }
 }

@@ -16,7 +16,7 @@ use crate::i18n::use_texts;
 use crate::i18n::{Texts, fill};
 use crate::picked::FileClick;
 use crate::state::PeerStatus;
-use crate::state::console::{Fit, Recording, Save, Screen, SessionTab};
+use crate::state::console::{Fit, Recording, Save, Screen, SessionTab, Showing};
 
 #[derive(Properties, PartialEq)]
 pub struct SessionViewProps {
@@ -27,6 +27,8 @@ pub struct SessionViewProps {
     pub on_request_screen: Callback<SessionId>,
     pub on_record: Callback<SessionId>,
     pub on_stop_recording: Callback<SessionId>,
+    pub on_show_screen: Callback<SessionId>,
+    pub on_stop_showing: Callback<SessionId>,
     pub on_fit: Callback<(SessionId, Fit)>,
     pub on_notes: Callback<(SessionId, String)>,
     pub on_save_notes: Callback<(SessionId, String)>,
@@ -93,6 +95,19 @@ pub fn SessionView(props: &SessionViewProps) -> Html {
         Recording::Starting => t.recording_starting.to_owned(),
         Recording::On => t.recording_on.to_owned(),
         Recording::Failed(problem) => fill(t.recording_failed, &[("reason", &t.problem(&problem))]),
+    };
+    let show = {
+        let cb = props.on_show_screen.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(id))
+    };
+    let stop_showing = {
+        let cb = props.on_stop_showing.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(id))
+    };
+    let showing_text = match tab.showing {
+        Showing::Off => String::new(),
+        Showing::Starting => t.showing_starting.to_owned(),
+        Showing::On => fill(t.showing_on, &[("name", tab.customer.as_str())]),
     };
     let recording_now = matches!(tab.recording, Recording::Starting | Recording::On);
     let end = {
@@ -201,6 +216,17 @@ pub fn SessionView(props: &SessionViewProps) -> Html {
                                     { t.record }
                                 </button>
                             }
+                            if tab.showing == Showing::On {
+                                <button id="stop-showing" type="button" class="button secondary"
+                                    onclick={stop_showing}>
+                                    { t.stop_showing }
+                                </button>
+                            } else {
+                                <button id="show-screen" type="button" class="button secondary"
+                                    onclick={show} disabled={!tab.can_show()}>
+                                    { t.show_screen }
+                                </button>
+                            }
                             <button id="end-session" type="button" class="button danger" onclick={end}>
                                 { t.end_session }
                             </button>
@@ -227,6 +253,10 @@ pub fn SessionView(props: &SessionViewProps) -> Html {
                     <span id="recording-state" class={classes!("recording-state", recording_now.then_some("on"))}
                         role="status">
                         { recording_text }
+                    </span>
+                    <span id="showing-state" class={classes!("showing-state", (tab.showing == Showing::On).then_some("on"))}
+                        role="status">
+                        { showing_text }
                     </span>
                     <span class="quality-box">
                         <span class="quality-label">{ t.quality }{ ": " }</span>

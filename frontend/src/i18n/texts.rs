@@ -232,6 +232,33 @@ pub struct Texts {
 
     // Files and text, on both pages
     pub files: &'static super::files::FileTexts,
+
+    // Showing the technician's screen to the customer, and chat subtitles
+    /// `{name}`: the technician. Above the technician's screen on the customer's page.
+    pub shown_label: &'static str,
+    pub shown_close: &'static str,
+    /// `{name}`: the technician.
+    pub notice_shown: &'static str,
+    /// `{name}`: the technician.
+    pub notice_shown_stopped: &'static str,
+    /// `{name}`: the technician.
+    pub notice_shown_closed: &'static str,
+    pub show_screen: &'static str,
+    pub stop_showing: &'static str,
+    pub showing_starting: &'static str,
+    /// `{name}`: the customer.
+    pub showing_on: &'static str,
+    pub notice_showing: &'static str,
+    pub notice_showing_stopped: &'static str,
+    /// `{name}`: the customer.
+    pub notice_showing_closed: &'static str,
+    pub notice_showing_failed: &'static str,
+    /// `{from}`, `{to}`: clock times. A report's stretch of showing one's own screen.
+    pub report_shown: &'static str,
+    /// `{from}`: a clock time.
+    pub report_shown_open: &'static str,
+    pub subtitles: &'static str,
+    pub subtitles_track: &'static str,
     pub refresh: &'static str,
 }
 

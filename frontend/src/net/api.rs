@@ -184,6 +184,22 @@ pub async fn stop_recording(session: SessionId, recording: RecordingId) -> Resul
     empty(response).await
 }
 
+/// `POST .../recordings/{rec}/chat`: a chat line said during the recording.
+pub async fn upload_chat_line(
+    session: SessionId,
+    recording: RecordingId,
+    line: &protocol::api::RecordedChatLine,
+) -> Result<(), ApiFailure> {
+    let path = format!("/api/sessions/{session}/recordings/{recording}/chat");
+    let response = Request::post(&path)
+        .json(line)
+        .map_err(|_| ApiFailure::Unreachable)?
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Unreachable)?;
+    empty(response).await
+}
+
 /// Success without a body we need.
 async fn empty(response: Response) -> Result<(), ApiFailure> {
     if response.ok() {

@@ -230,6 +230,8 @@ fn session_view(
             on_request_screen={on_desk(TechnicianDesk::request_screen)}
             on_record={on_desk(TechnicianDesk::record)}
             on_stop_recording={on_desk(TechnicianDesk::stop_recording)}
+            on_show_screen={on_desk(TechnicianDesk::show_screen)}
+            on_stop_showing={on_desk(TechnicianDesk::stop_showing)}
             on_fit={Callback::from(move |(id, fit)| r1.dispatch(Action::Tab(id, TabAction::SetFit(fit))))}
             on_notes={Callback::from(move |(id, text)| r2.dispatch(Action::Tab(id, TabAction::EditNotes(text))))}
             on_save_notes={Callback::from(move |(id, text)| d2.save_notes(id, text))}

@@ -12,13 +12,14 @@ use crate::components::consent_dialog::ConsentDialog;
 use crate::components::lang_switch::LangSwitch;
 use crate::components::session_files::SessionFiles;
 use crate::components::sharing_banner::SharingBanner;
+use crate::components::technician_screen::TechnicianScreen;
 use crate::components::video_view::VideoView;
 use crate::i18n::use_texts;
 use crate::i18n::{Texts, fill};
 use crate::location::code_from_query;
 use crate::media;
 use crate::session::customer::CustomerSession;
-use crate::state::customer::{Action, CustomerState, Sharing, Stage};
+use crate::state::customer::{Action, CustomerState, Sharing, Shown, Stage};
 use crate::state::{PeerStatus, Problem};
 
 /// The connection line under the status, once the session started.
@@ -230,6 +231,10 @@ fn session_card(
         },
         Sharing::Off => html! {},
     };
+    let on_close_shown = {
+        let session = session.clone();
+        Callback::from(move |()| session.close_shown())
+    };
     let show_chat = state.stage == Stage::Connected || !state.transcript.is_empty();
 
     html! {
@@ -257,6 +262,10 @@ fn session_card(
                     <span class="rec-dot" aria-hidden="true"></span>
                     { t.recording_banner }
                 </div>
+            }
+            if state.shown != Shown::Off {
+                <TechnicianScreen technician={AttrValue::from(name.to_owned())}
+                    stream={session.shown_stream()} on_close={on_close_shown} />
             }
             { sharing }
             if show_chat {

@@ -1,5 +1,5 @@
 //! One session's direct link as a controller holds it: the peer connection
-//! and the channels both pages use on it (chat, files), wired to the
+//! and the channels both pages use on it (chat, files, screen), wired to the
 //! controller.
 //! A feature only one page has opens its channel in that page's controller,
 //! on [`Peer::link`].
@@ -7,6 +7,7 @@
 use std::rc::Rc;
 
 use protocol::peer::chat::ChatMessage;
+use protocol::peer::screen::ScreenMessage;
 use protocol::ws::IceServer;
 use protocol::{ClientMessage, Role, SessionId};
 
@@ -23,6 +24,8 @@ pub struct Peer {
     chat: Channel<ChatMessage>,
     /// Files, folders and text, both ways.
     pub files: FileLink,
+    /// The technician's own screen: which stream it is, stopped, closed.
+    screen: Channel<ScreenMessage>,
     /// The connection: signalling, media and stats.
     pub link: PeerLink,
 }
@@ -62,7 +65,17 @@ impl Peer {
                     ended: Box::new(to(controller, move |c, r| c.on_transfer_ended(session, r))),
                 };
                 let files = FileLink::open(&link, role, events);
-                Some(Peer { chat, files, link })
+                let screen = link.open_channel(to(controller, move |c, m: ScreenMessage| {
+                    if m.is_sane() {
+                        c.on_screen(session, m)
+                    }
+                }));
+                Some(Peer {
+                    chat,
+                    files,
+                    screen,
+                    link,
+                })
             }
             Err(e) => {
                 browser::log(&format!("lifeline: peer connection failed: {e:?}"));
@@ -83,6 +96,13 @@ impl Peer {
             sent_at_ms: at_ms as u64,
         });
         Some((text, at_ms))
+    }
+}
+
+impl Peer {
+    /// Says something about the technician's screen to the other side.
+    pub fn send_screen(&self, message: &ScreenMessage) {
+        self.screen.send(message);
     }
 }
 

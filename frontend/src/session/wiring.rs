@@ -7,6 +7,7 @@ use std::rc::{Rc, Weak};
 
 use protocol::activity::TransferRecord;
 use protocol::peer::chat::ChatMessage;
+use protocol::peer::screen::ScreenMessage;
 use protocol::{ClientMessage, ServerMessage, SessionId};
 use wasm_bindgen::JsValue;
 use web_sys::MediaStream;
@@ -35,6 +36,8 @@ pub trait Controller: 'static {
     fn on_transfer(self: &Rc<Self>, session: SessionId, action: TransferAction);
     /// A transfer ended: what the session report keeps of it.
     fn on_transfer_ended(self: &Rc<Self>, session: SessionId, record: TransferRecord);
+    /// A message on a session's screen channel (the technician's screen).
+    fn on_screen(self: &Rc<Self>, session: SessionId, message: ScreenMessage);
 }
 
 /// A callback that reaches the controller while it exists.

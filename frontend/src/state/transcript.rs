@@ -40,6 +40,14 @@ pub enum Notice {
     Stopped,
     /// The customer allowed, but the browser could not start capture.
     ShareFailed,
+    /// The technician started showing their own screen to the customer.
+    Shown,
+    /// The technician stopped showing it.
+    ShownStopped,
+    /// The customer closed the technician's screen.
+    ShownClosed,
+    /// The technician's screen could not be captured.
+    ShowFailed,
 }
 
 /// The entries of one session, oldest first; cheap to clone.

@@ -11,6 +11,7 @@
 mod customer;
 mod pin_card;
 mod session;
+mod technician_screen;
 mod transfers;
 
 use std::cell::RefCell;

@@ -4,7 +4,7 @@ use frontend::components::queue::{Queue, QueueProps};
 use frontend::components::session_view::{SessionView, SessionViewProps};
 use frontend::state::PeerStatus;
 use frontend::state::Transcript;
-use frontend::state::console::{Fit, Recording, Save, Screen, SessionTab};
+use frontend::state::console::{Fit, Recording, Save, Screen, SessionTab, Showing};
 use protocol::SessionId;
 use protocol::ws::{EndReason, QueueEntry, SessionStatus};
 use std::cell::RefCell;
@@ -88,6 +88,7 @@ fn tab(ended: Option<EndReason>) -> SessionTab {
         ended,
         recording: Recording::Off,
         transfers: Default::default(),
+        showing: Showing::Off,
     }
 }
 
@@ -98,6 +99,7 @@ fn session_props(tab: SessionTab) -> (SessionViewProps, Rc<RefCell<Vec<String>>>
         move || log.borrow_mut().push(what.to_string())
     };
     let (r, sr) = (note("record"), note("stop recording"));
+    let (sh, ss) = (note("show"), note("stop showing"));
     let (a, b, c, d, e, f, g) = (
         note("send"),
         note("request"),
@@ -114,6 +116,8 @@ fn session_props(tab: SessionTab) -> (SessionViewProps, Rc<RefCell<Vec<String>>>
         on_request_screen: Callback::from(move |_| b()),
         on_record: Callback::from(move |_| r()),
         on_stop_recording: Callback::from(move |_| sr()),
+        on_show_screen: Callback::from(move |_| sh()),
+        on_stop_showing: Callback::from(move |_| ss()),
         on_fit: Callback::from(move |_| c()),
         on_notes: Callback::from(move |_| d()),
         on_save_notes: Callback::from(move |_| e()),
@@ -169,7 +173,34 @@ async fn ended_session_says_why() {
     assert!(text(&root, "#session-ended").contains("Ann ended the session."));
     assert!(!exists(&root, "#end-session"));
     assert!(!exists(&root, "#request-screen"));
+    assert!(!exists(&root, "#show-screen") && !exists(&root, "#stop-showing"));
     click(&root, ".close-session");
     settle().await;
     assert_eq!(*log.borrow(), vec!["close"]);
+}
+
+#[wasm_bindgen_test]
+async fn show_my_screen_then_stop_showing() {
+    let root = mount_point();
+    let (props, log) = session_props(tab(None));
+    yew::Renderer::<SessionView>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    assert_eq!(text(&root, "#show-screen"), "Show my screen");
+    assert!(!exists(&root, "#stop-showing"));
+    assert_eq!(text(&root, "#showing-state"), "");
+    click(&root, "#show-screen");
+    settle().await;
+    assert_eq!(*log.borrow(), vec!["show"]);
+
+    let root = mount_point();
+    let mut on = tab(None);
+    on.showing = Showing::On;
+    let (props, log) = session_props(on);
+    yew::Renderer::<SessionView>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    assert!(!exists(&root, "#show-screen"));
+    assert_eq!(text(&root, "#showing-state").trim(), "Ann sees your screen");
+    click(&root, "#stop-showing");
+    settle().await;
+    assert_eq!(*log.borrow(), vec!["stop showing"]);
 }

@@ -7,6 +7,8 @@
 //! message type names its channel through [`ChannelMessage`]:
 //!
 //! - [`CHAT`] with [`chat::ChatMessage`]: reliable, ordered, JSON text.
+//! - [`SCREEN`] with [`screen::ScreenMessage`]: reliable, ordered, JSON
+//!   text; the technician showing their own screen, and which stream it is.
 //! - [`FILES`] with [`files::FileMessage`]: reliable, ordered; files,
 //!   folders and text, JSON text for everything but file data, which goes
 //!   in binary [`chunk::Chunk`]s. Senders pace themselves on the
@@ -22,6 +24,7 @@ pub mod chat;
 pub mod chunk;
 pub mod files;
 pub mod offer;
+pub mod screen;
 
 /// A data channel's label and delivery options, as passed to
 /// `RTCPeerConnection.createDataChannel`.
@@ -41,6 +44,15 @@ pub struct Channel {
 /// Chat lines: every one must arrive, in order.
 pub const CHAT: Channel = Channel {
     label: "chat",
+    ordered: true,
+    max_retransmits: None,
+    binary: false,
+};
+
+/// The technician's screen shown to the customer: which stream it is,
+/// when it stops, and the customer closing it. Rare and must all arrive.
+pub const SCREEN: Channel = Channel {
+    label: "screen",
     ordered: true,
     max_retransmits: None,
     binary: false,
@@ -117,7 +129,7 @@ mod tests {
 
     #[test]
     fn every_channel_has_its_own_label() {
-        let labels = [CHAT.label, FILES.label, CONTROL.label];
+        let labels = [CHAT.label, SCREEN.label, FILES.label, CONTROL.label];
         for (i, label) in labels.iter().enumerate() {
             assert!(!labels[i + 1..].contains(label), "{label} twice");
         }
@@ -126,6 +138,7 @@ mod tests {
     #[test]
     fn only_control_may_lose_messages() {
         assert!(CHAT.ordered && CHAT.max_retransmits.is_none());
+        assert!(SCREEN.ordered && SCREEN.max_retransmits.is_none());
         assert!(FILES.ordered && FILES.max_retransmits.is_none() && FILES.binary);
         assert!(!CONTROL.ordered && CONTROL.max_retransmits == Some(0));
     }

@@ -8,18 +8,23 @@
 //! - `POST /api/sessions/{id}/recordings/{rec}/stop` → 204
 //! - `GET /api/sessions/{id}/recordings/{rec}.webm[?download=1]` → the
 //!   video, `video/webm`, with Range requests for seeking.
+//! - `POST /api/sessions/{id}/recordings/{rec}/chat` `{at_ms, from, text}`
+//!   → 204: a chat line said during the recording.
+//! - `GET /api/sessions/{id}/recordings/{rec}.vtt[?download=1]` → those
+//!   lines as WebVTT subtitles, `text/vtt`.
 
 use std::collections::HashMap;
 
+use protocol::api::RecordedChatLine;
 use protocol::{RecordingId, SessionId};
 use warp::http::StatusCode;
-use warp::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, HeaderValue};
+use warp::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, HeaderValue};
 use warp::reply::Response;
 use warp::{Filter, Rejection, Reply};
 
 use super::auth::Technician;
 use super::errors::reject;
-use super::{Context, body_at_most, with_ctx};
+use super::{Context, body_at_most, json_body, with_ctx};
 use crate::recordings::{Folder, MAX_CHUNK_BYTES, Uploader};
 
 fn uploader(technician: &Technician) -> Uploader<'_> {
@@ -51,10 +56,29 @@ pub fn routes(
         .and_then(chunk);
     let stop = warp::path!("api" / "sessions" / i64 / "recordings" / i64 / "stop")
         .and(warp::post())
-        .and(origin)
+        .and(origin.clone())
         .and(c.clone())
         .and(signed_in.clone())
         .and_then(stop);
+    let chat = warp::path!("api" / "sessions" / i64 / "recordings" / i64 / "chat")
+        .and(warp::post())
+        .and(origin)
+        .and(c.clone())
+        .and(signed_in.clone())
+        .and(json_body::<RecordedChatLine>())
+        .and_then(chat);
+    let subtitles = warp::path("api")
+        .and(warp::path("sessions"))
+        .and(warp::path::param::<i64>())
+        .and(warp::path("recordings"))
+        .and(warp::path::param::<String>())
+        .and(warp::path::end())
+        .and_then(subtitles_name)
+        .and(warp::get().or(warp::head()).unify())
+        .and(c.clone())
+        .and(signed_in.clone())
+        .and(warp::query::<HashMap<String, String>>())
+        .and_then(subtitles);
     let video = warp::path("api")
         .and(warp::path("sessions"))
         .and(warp::path::param::<i64>())
@@ -68,7 +92,17 @@ pub fn routes(
         .and(warp::fs::dir(ctx.recordings.folder().dir().to_owned()))
         .and(warp::query::<HashMap<String, String>>())
         .map(video_reply);
-    start.or(chunk).unify().or(stop).unify().or(video).unify()
+    start
+        .or(chunk)
+        .unify()
+        .or(stop)
+        .unify()
+        .or(chat)
+        .unify()
+        .or(subtitles)
+        .unify()
+        .or(video)
+        .unify()
 }
 
 async fn start(id: i64, ctx: Context, technician: Technician) -> Result<Response, Rejection> {
@@ -113,6 +147,57 @@ async fn stop(
         .await
         .map_err(reject)?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn chat(
+    id: i64,
+    rec: i64,
+    ctx: Context,
+    technician: Technician,
+    line: RecordedChatLine,
+) -> Result<Response, Rejection> {
+    ctx.recordings
+        .add_chat_line(uploader(&technician), SessionId(id), RecordingId(rec), line)
+        .await
+        .map_err(reject)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The recording a subtitles path names (`{rec}.vtt`); anything else is
+/// not this route.
+async fn subtitles_name(id: i64, name: String) -> Result<(i64, i64), Rejection> {
+    name.strip_suffix(".vtt")
+        .and_then(|n| n.parse::<i64>().ok())
+        .filter(|n| format!("{n}.vtt") == name)
+        .map(|rec| (id, rec))
+        .ok_or_else(warp::reject::not_found)
+}
+
+async fn subtitles(
+    (id, rec): (i64, i64),
+    ctx: Context,
+    technician: Technician,
+    query: HashMap<String, String>,
+) -> Result<Response, Rejection> {
+    let vtt = ctx
+        .recordings
+        .subtitles(&technician.username, SessionId(id), RecordingId(rec))
+        .await
+        .map_err(reject)?;
+    let mut response = vtt.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/vtt; charset=utf-8"),
+    );
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    if query.contains_key("download") {
+        let disposition = format!("attachment; filename=\"lifeline-recording-{rec}.vtt\"");
+        if let Ok(value) = HeaderValue::from_str(&disposition) {
+            headers.insert(CONTENT_DISPOSITION, value);
+        }
+    }
+    Ok(response)
 }
 
 /// The recording a video path names: only a name the server gave

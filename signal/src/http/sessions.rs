@@ -232,6 +232,7 @@ mod tests {
             consent: vec![],
             recordings: vec![],
             transfers: vec![],
+            screen_shown: vec![],
         }
     }
 
@@ -320,6 +321,7 @@ mod tests {
             consent: vec![],
             recordings: vec![],
             transfers: vec![],
+            screen_shown: vec![],
         };
         let text = to_csv(&[report]).unwrap();
         let mut lines = text.lines();

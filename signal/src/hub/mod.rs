@@ -21,6 +21,7 @@
 //! - `recording`: who may record a session; telling both sides it is.
 //! - `activity`: what consoles report for their sessions' reports (file
 //!   transfers).
+//! - `screen_shown`: the technician's screen shown to the customer, for the report.
 
 mod activity;
 mod consent;
@@ -31,6 +32,7 @@ mod recording;
 mod refusal;
 mod relay;
 mod revocation;
+mod screen_shown;
 mod session;
 
 use std::collections::HashMap;

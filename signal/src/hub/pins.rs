@@ -221,6 +221,7 @@ impl Hub {
                 notes: record.notes,
                 pending_consent: None,
                 sharing: Vec::new(),
+                screen_shown: false,
             },
         );
         self.push_entry(&state, &record.technician, id);

@@ -28,6 +28,8 @@ pub struct LiveSession {
     pub pending_consent: Option<PendingConsent>,
     /// Scopes the customer allowed and has not stopped since.
     pub sharing: Vec<ConsentScope>,
+    /// The technician is showing their own screen to the customer.
+    pub screen_shown: bool,
 }
 
 /// An unanswered consent request.

@@ -16,7 +16,9 @@
 //! - `ebml`: the EBML primitives; `head`: the stored file's header;
 //!   `finish`: making it seekable; `files`: the files on disk.
 //! - `upkeep`: finishing recordings that are over, the retention sweep.
+//! - `chat`: the chat lines said during a recording, served as WebVTT.
 
+mod chat;
 mod ebml;
 mod files;
 mod finish;

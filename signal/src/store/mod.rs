@@ -8,15 +8,18 @@
 //! async thread. Statements are prepared once and cached.
 //!
 //! - `schema`: tables and migrations; `worker`: the database thread.
-//! - `technicians`, `logins`, `pins`, `reports`, `recordings`, `activity`
-//!   (file transfers): one table family each.
+//! - `technicians`, `logins`, `pins`, `reports`, `recordings`,
+//!   `recording_chat`, `screen_shown`, `activity` (file transfers): one
+//!   table family each.
 
 mod activity;
 mod logins;
 mod pins;
+mod recording_chat;
 mod recordings;
 mod reports;
 mod schema;
+mod screen_shown;
 mod technicians;
 mod worker;
 
@@ -31,6 +34,7 @@ use crate::pin_secret::PinSecret;
 
 pub use logins::LoginSession;
 pub use pins::{PinRecord, PinState};
+pub use recording_chat::RecordedLine;
 pub use recordings::{OpenRecording, SessionRecordings};
 pub use reports::NewReport;
 pub use technicians::TechnicianAccount;

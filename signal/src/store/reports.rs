@@ -77,6 +77,7 @@ fn report_from_row(r: &Row<'_>) -> rusqlite::Result<SessionReport> {
         consent: Vec::new(),
         recordings: Vec::new(),
         transfers: Vec::new(),
+        screen_shown: Vec::new(),
     })
 }
 
@@ -178,6 +179,7 @@ impl Store {
         report.consent = self.consent_events(id)?;
         report.recordings = self.recordings_of_session(id)?;
         report.transfers = self.transfers(id)?;
+        report.screen_shown = self.screen_shown_of_session(id)?;
         Ok(Some(report))
     }
 
@@ -195,6 +197,7 @@ impl Store {
             report.consent = self.consent_events(report.id)?;
             report.recordings = self.recordings_of_session(report.id)?;
             report.transfers = self.transfers(report.id)?;
+            report.screen_shown = self.screen_shown_of_session(report.id)?;
         }
         Ok(reports)
     }

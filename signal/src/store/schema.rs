@@ -81,6 +81,25 @@ CREATE TABLE transfers (
 );
 CREATE INDEX transfers_by_session ON transfers(session_id);
 "#,
+    // Version 5: the technician's own screen shown to the customer, one
+    // row per stretch (`stopped_at` is NULL while shown; a report reads
+    // the session's end for one the session's end cut short); and the
+    // chat lines said during a recording, kept as its subtitles.
+    r#"
+CREATE TABLE screen_shown (
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    started_at INTEGER NOT NULL,
+    stopped_at INTEGER
+);
+CREATE INDEX screen_shown_by_session ON screen_shown(session_id);
+CREATE TABLE recording_chat (
+    recording_id INTEGER NOT NULL REFERENCES recordings(id) ON DELETE CASCADE,
+    at_ms        INTEGER NOT NULL,
+    speaker      TEXT NOT NULL,
+    text         TEXT NOT NULL
+);
+CREATE INDEX recording_chat_by_recording ON recording_chat(recording_id, at_ms);
+"#,
 ];
 
 /// Stands in [`MIGRATIONS`] for version 2, which needs the PIN key and so
@@ -190,6 +209,7 @@ mod tests {
         migrate(&conn, &PinSecret::random()).unwrap();
         assert_eq!(version(&conn), MIGRATIONS.len());
         assert!(has_table(&conn, "recordings") && has_table(&conn, "transfers"));
+        assert!(has_table(&conn, "screen_shown") && has_table(&conn, "recording_chat"));
         assert!(has_table(&conn, "pins") && !has_table(&conn, "pins_v2"));
     }
 

@@ -367,7 +367,8 @@ impl Connection {
                 Side::Customer(_),
                 ClientMessage::Start { .. }
                 | ClientMessage::ConsentRequest { .. }
-                | ClientMessage::Activity { .. },
+                | ClientMessage::Activity { .. }
+                | ClientMessage::ScreenShown { .. },
             ) => Err(Refusal::new(ErrorCode::NotSignedIn)
                 .saying("Only a signed-in technician can do that.")),
 
@@ -381,6 +382,9 @@ impl Connection {
                     ClientMessage::Signal { .. } => Err(Refusal::new(ErrorCode::Internal)),
                     ClientMessage::ConsentRequest { session, scope } => {
                         hub.request_consent(&t.username, conn, session, scope).await
+                    }
+                    ClientMessage::ScreenShown { session, showing } => {
+                        hub.screen_shown(&t.username, conn, session, showing).await
                     }
                     ClientMessage::Leave { session } => {
                         hub.technician_leaves(&t.username, conn, need_session(session)?)
@@ -400,7 +404,9 @@ impl Connection {
             // --- nobody yet ---
             (
                 Side::Anonymous,
-                ClientMessage::Start { .. } | ClientMessage::ConsentRequest { .. },
+                ClientMessage::Start { .. }
+                | ClientMessage::ConsentRequest { .. }
+                | ClientMessage::ScreenShown { .. },
             ) => Err(Refusal::new(ErrorCode::NotSignedIn)),
             (Side::Anonymous, _) => {
                 Err(Refusal::new(ErrorCode::OutOfOrder).saying("Join a session with a PIN first."))

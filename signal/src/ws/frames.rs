@@ -49,6 +49,7 @@ pub const KNOWN_TYPES: &[&str] = &[
     "consent_request",
     "consent_answer",
     "share_stopped",
+    "screen_shown",
     "leave",
     "activity",
 ];
@@ -128,6 +129,10 @@ mod tests {
             },
             ClientMessage::ShareStopped {
                 scope: ConsentScope::ScreenView,
+            },
+            ClientMessage::ScreenShown {
+                session: SessionId(1),
+                showing: true,
             },
             ClientMessage::Leave { session: None },
             ClientMessage::Activity {

@@ -7,8 +7,9 @@ use std::rc::Rc;
 use gloo::timers::callback::Timeout;
 use protocol::activity::{Activity, TransferRecord};
 use protocol::peer::chat::ChatMessage;
+use protocol::peer::screen::ScreenMessage;
 use protocol::ws::ConsentOutcome;
-use protocol::{ClientMessage, ErrorCode, ServerMessage, SessionId};
+use protocol::{ClientMessage, ErrorCode, Role, ServerMessage, SessionId};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::MediaStream;
 
@@ -186,9 +187,24 @@ impl Controller for Inner {
 
     fn on_chat(self: &Rc<Self>, session: SessionId, message: ChatMessage) {
         let (text, at_ms) = chat_line(message);
+        if let Some(recorder) = self
+            .sessions
+            .borrow()
+            .get(&session)
+            .and_then(|live| live.recorder.as_ref())
+        {
+            recorder.chat(Role::Customer, &text);
+        }
         self.dispatch.emit(Action::Tab(
             session,
             TabAction::ChatReceived { text, at_ms },
         ));
+    }
+
+    /// The customer closed the technician's screen: it stops here too.
+    fn on_screen(self: &Rc<Self>, session: SessionId, message: ScreenMessage) {
+        if message == ScreenMessage::Closed {
+            self.stop_showing(session, true);
+        }
     }
 }

@@ -6,6 +6,7 @@
 //! - [`sessions`]: one peer link per started session, the screens they
 //!   receive, Record and Stop, and the once-a-second quality poll;
 //! - [`recorder`]: a session's recording, chunk by chunk to the server;
+//! - [`showing`]: the technician's own screen shown to the customer;
 //! - [`http`]: sign-in, PINs, notes and reports over the HTTP API;
 //! - [`files`]: files, folders and text to and from a session's customer.
 
@@ -14,6 +15,7 @@ mod http;
 mod link;
 mod recorder;
 mod sessions;
+mod showing;
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -21,7 +23,7 @@ use std::rc::Rc;
 
 use gloo::timers::callback::{Interval, Timeout};
 use protocol::ws::{ConsentScope, EndReason};
-use protocol::{ClientMessage, ServerMessage, SessionId};
+use protocol::{ClientMessage, Role, ServerMessage, SessionId};
 use web_sys::MediaStream;
 use yew::Callback;
 
@@ -82,12 +84,13 @@ impl TechnicianDesk {
 
     /// Sends a chat line, if there is anything to send.
     pub fn send_chat(&self, session: SessionId, raw: &str) {
-        let sent = self
-            .inner
-            .sessions
-            .borrow()
-            .get(&session)
-            .and_then(|live| live.peer.send_chat(raw));
+        let sent = self.inner.sessions.borrow().get(&session).and_then(|live| {
+            let sent = live.peer.send_chat(raw)?;
+            if let Some(recorder) = &live.recorder {
+                recorder.chat(Role::Technician, &sent.0);
+            }
+            Some(sent)
+        });
         if let Some((text, at_ms)) = sent {
             self.inner
                 .dispatch

@@ -3,19 +3,26 @@
 //! is produced and strictly in order, so a closed tab loses at most the
 //! chunk being recorded. Uploads that fail to reach the server are tried
 //! again; a refusal (the size limit) stops the recording and says why.
+//!
+//! The chat said while it records goes into the same queue, each line with
+//! its time from the recording's start (this browser's clock for both, so
+//! the customer's clock does not matter): the server keeps the lines as the
+//! video's subtitles, and the stop still comes after every one of them.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
 use gloo::timers::future::TimeoutFuture;
-use protocol::{RecordingId, SessionId};
+use protocol::api::RecordedChatLine;
+use protocol::{RecordingId, Role, SessionId};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Blob, BlobEvent, Event, MediaRecorder, MediaRecorderOptions, MediaStream};
 use yew::Callback;
 
+use crate::browser;
 use crate::net::api::{self, ApiFailure};
 use crate::state::console::{Action, TabAction};
 
@@ -30,12 +37,20 @@ pub(super) struct Recorder {
     uploads: Rc<Uploads>,
 }
 
+/// One thing to upload, in order.
+enum Upload {
+    Chunk(Blob),
+    Chat(RecordedChatLine),
+}
+
 /// The upload queue, shared with the recorder's event handlers.
 struct Uploads {
     session: SessionId,
     recording: RecordingId,
     dispatch: Callback<Action>,
-    queue: RefCell<VecDeque<Blob>>,
+    queue: RefCell<VecDeque<Upload>>,
+    /// This browser's clock when recording began: the subtitles' zero.
+    started_ms: f64,
     next_seq: Cell<u64>,
     /// An upload loop is running.
     busy: Cell<bool>,
@@ -77,6 +92,7 @@ impl Recorder {
             recording,
             dispatch,
             queue: RefCell::new(VecDeque::new()),
+            started_ms: browser::now_ms(),
             next_seq: Cell::new(0),
             busy: Cell::new(false),
             stopped: Cell::new(false),
@@ -88,7 +104,7 @@ impl Recorder {
             let uploads = uploads.clone();
             Closure::<dyn FnMut(BlobEvent)>::new(move |event: BlobEvent| {
                 if let Some(blob) = event.data().filter(|b| b.size() > 0.0) {
-                    uploads.queue.borrow_mut().push_back(blob);
+                    uploads.queue.borrow_mut().push_back(Upload::Chunk(blob));
                     Uploads::pump(&uploads);
                 }
             })
@@ -117,6 +133,24 @@ impl Recorder {
         }
     }
 
+    /// A chat line was said (sent or received) now: kept as a subtitle.
+    pub(super) fn chat(&self, from: Role, text: &str) {
+        if self.media.state() == web_sys::RecordingState::Inactive || self.uploads.done.get() {
+            return;
+        }
+        let at_ms = (browser::now_ms() - self.uploads.started_ms).max(0.0) as u64;
+        let line = RecordedChatLine {
+            at_ms,
+            from,
+            text: text.to_owned(),
+        };
+        self.uploads
+            .queue
+            .borrow_mut()
+            .push_back(Upload::Chat(line));
+        Uploads::pump(&self.uploads);
+    }
+
     /// True until the server has been told it is over.
     pub(super) fn is_running(&self) -> bool {
         !self.uploads.done.get()
@@ -141,10 +175,21 @@ impl Uploads {
         spawn_local(async move {
             loop {
                 let next = this.queue.borrow_mut().pop_front();
-                let Some(chunk) = next else { break };
-                if let Err(failure) = this.upload(&chunk).await {
-                    this.give_up(failure);
-                    return;
+                match next {
+                    None => break,
+                    Some(Upload::Chunk(chunk)) => {
+                        if let Err(failure) = this.upload(&chunk).await {
+                            this.give_up(failure);
+                            return;
+                        }
+                    }
+                    // A line the server refused is lost from the subtitles
+                    // only; the video goes on.
+                    Some(Upload::Chat(line)) => {
+                        if let Err(failure) = this.upload_line(&line).await {
+                            browser::log(&format!("lifeline: chat line not kept: {failure:?}"));
+                        }
+                    }
                 }
             }
             this.busy.set(false);
@@ -171,6 +216,19 @@ impl Uploads {
                     TimeoutFuture::new(500 * attempt).await;
                 }
                 Err(failure) => return Err(failure),
+            }
+        }
+    }
+
+    async fn upload_line(&self, line: &RecordedChatLine) -> Result<(), ApiFailure> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match api::upload_chat_line(self.session, self.recording, line).await {
+                Err(ApiFailure::Unreachable) if attempt < ATTEMPTS => {
+                    TimeoutFuture::new(500 * attempt).await;
+                }
+                result => return result,
             }
         }
     }

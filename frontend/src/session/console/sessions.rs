@@ -11,6 +11,7 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::MediaStream;
 
 use super::recorder::Recorder;
+use super::showing::Shown;
 use super::{Inner, TechnicianDesk};
 use crate::net::api;
 use crate::session::peer::Peer;
@@ -26,6 +27,8 @@ pub(super) struct Live {
     pub(super) stream: Option<MediaStream>,
     /// The recording of that screen, while one runs.
     pub(super) recorder: Option<Recorder>,
+    /// The technician's own screen, while shown to the customer.
+    pub(super) shown: Option<Shown>,
 }
 
 impl TechnicianDesk {
@@ -90,6 +93,7 @@ impl Inner {
                     peer,
                     stream: None,
                     recorder: None,
+                    shown: None,
                 };
                 this.sessions.borrow_mut().insert(session, live);
             }

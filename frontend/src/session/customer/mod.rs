@@ -1,15 +1,18 @@
 //! The customer page's controller, [`CustomerSession`]: one socket, at
 //! most one session, one peer link, at most one capture. The capture, from
-//! Allow to its end, is in [`capture`]; files and text in [`files`].
+//! Allow to its end, is in [`capture`]; files and text in [`files`]; the
+//! technician's screen shown to the customer in [`shown`].
 
 mod capture;
 mod files;
+mod shown;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use protocol::activity::TransferRecord;
 use protocol::peer::chat::ChatMessage;
+use protocol::peer::screen::ScreenMessage;
 use protocol::ws::ConsentOutcome;
 use protocol::{ClientMessage, Role, ServerMessage, SessionId};
 use wasm_bindgen::JsValue;
@@ -49,6 +52,8 @@ struct Inner {
     capture: RefCell<Option<Capture>>,
     /// The server said `consent allowed` and sharing has not stopped since.
     allowed: Cell<bool>,
+    /// The technician's screen, announced and delivered.
+    shown: RefCell<shown::Shown>,
 }
 
 impl CustomerSession {
@@ -60,6 +65,7 @@ impl CustomerSession {
                 peer: RefCell::new(None),
                 capture: RefCell::new(None),
                 allowed: Cell::new(false),
+                shown: RefCell::new(shown::Shown::default()),
             }),
         }
     }
@@ -136,6 +142,7 @@ impl Inner {
     /// Closes the peer link and the capture; the socket stays for a retry.
     fn teardown(&self) {
         self.end_capture();
+        self.forget_shown();
         if let Some(peer) = self.peer.borrow_mut().take() {
             peer.link.close();
         }
@@ -194,8 +201,10 @@ impl Controller for Inner {
         self.dispatch.emit(Action::Peer(status));
     }
 
-    /// The technician never shares a screen with the customer.
-    fn on_remote_stream(self: &Rc<Self>, _: SessionId, _: Option<MediaStream>) {}
+    /// The technician's streams: shown once announced on the screen channel.
+    fn on_remote_stream(self: &Rc<Self>, _: SessionId, stream: Option<MediaStream>) {
+        self.on_shown_stream(stream);
+    }
 
     fn on_transfer(self: &Rc<Self>, _: SessionId, action: TransferAction) {
         self.dispatch.emit(Action::Transfer(action));
@@ -207,5 +216,9 @@ impl Controller for Inner {
     fn on_chat(self: &Rc<Self>, _: SessionId, message: ChatMessage) {
         let (text, at_ms) = chat_line(message);
         self.dispatch.emit(Action::ChatReceived { text, at_ms });
+    }
+
+    fn on_screen(self: &Rc<Self>, _: SessionId, message: ScreenMessage) {
+        self.on_shown_message(message);
     }
 }

@@ -22,7 +22,7 @@ pub use auth::{Auth, AuthAction, DeskLink};
 pub use pin_card::{IssuedPin, PinAction, PinCard};
 pub use queue::Queue;
 pub use reports::{Reports, ReportsAction};
-pub use tab::{Fit, Recording, Screen, SessionTab, TabAction};
+pub use tab::{Fit, Recording, Screen, SessionTab, Showing, TabAction};
 pub use tabs::Tabs;
 
 /// Saving notes: the session's to its report, the PIN card's to its PIN.

@@ -33,6 +33,16 @@ pub enum Recording {
     Failed(Problem),
 }
 
+/// The technician's own screen, shown to the customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Showing {
+    Off,
+    /// Show my screen was clicked; the browser's picker is open.
+    Starting,
+    /// Sent to the customer.
+    On,
+}
+
 /// How the live screen is sized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fit {
@@ -72,6 +82,8 @@ pub struct SessionTab {
     pub recording: Recording,
     /// Files, folders and texts, both ways.
     pub transfers: std::rc::Rc<Transfers>,
+    /// The technician's own screen, shown to the customer.
+    pub showing: Showing,
 }
 
 /// Everything that changes one tab.
@@ -104,6 +116,24 @@ pub enum TabAction {
     RecordingFailed(Problem),
     /// Something about files or texts.
     Transfer(TransferAction),
+    /// Show my screen was clicked.
+    ShowStarting,
+    /// The capture runs and goes to the customer.
+    ShowOn {
+        at_ms: f64,
+    },
+    /// The capture could not start (a cancelled picker, say).
+    ShowFailed {
+        at_ms: f64,
+    },
+    /// Stop showing, or the browser's own stop button.
+    ShowStopped {
+        at_ms: f64,
+    },
+    /// The customer closed it; the capture stopped.
+    ShowClosed {
+        at_ms: f64,
+    },
 }
 
 impl SessionTab {
@@ -122,6 +152,7 @@ impl SessionTab {
             ended: None,
             recording: Recording::Off,
             transfers: Default::default(),
+            showing: Showing::Off,
         }
     }
 
@@ -140,6 +171,11 @@ impl SessionTab {
         self.is_live()
             && self.screen == Screen::Live
             && matches!(self.recording, Recording::Off | Recording::Failed(_))
+    }
+
+    /// Whether "Show my screen" makes sense now.
+    pub fn can_show(&self) -> bool {
+        self.is_live() && self.showing == Showing::Off
     }
 
     /// Applies one action; `shown` when this tab is the one on screen.
@@ -214,6 +250,32 @@ impl SessionTab {
                     self.unread += 1;
                 }
             }
+            TabAction::ShowStarting => {
+                if self.can_show() {
+                    self.showing = Showing::Starting;
+                }
+            }
+            TabAction::ShowOn { at_ms } => {
+                if self.showing == Showing::Starting {
+                    self.showing = Showing::On;
+                    self.transcript.notice(Notice::Shown, at_ms);
+                }
+            }
+            TabAction::ShowFailed { at_ms } => {
+                if self.showing == Showing::Starting {
+                    self.showing = Showing::Off;
+                    self.transcript.notice(Notice::ShowFailed, at_ms);
+                }
+            }
+            TabAction::ShowStopped { at_ms } => self.showing_ends(Notice::ShownStopped, at_ms),
+            TabAction::ShowClosed { at_ms } => self.showing_ends(Notice::ShownClosed, at_ms),
+        }
+    }
+
+    fn showing_ends(&mut self, notice: Notice, at_ms: f64) {
+        if self.showing == Showing::On {
+            self.showing = Showing::Off;
+            self.transcript.notice(notice, at_ms);
         }
     }
 
@@ -258,6 +320,7 @@ impl SessionTab {
         self.screen = Screen::Idle;
         self.quality = None;
         self.peer = PeerStatus::Closed;
+        self.showing = Showing::Off;
         if !matches!(self.recording, Recording::Failed(_)) {
             self.recording = Recording::Off;
         }

@@ -47,6 +47,16 @@ pub enum ShareKind {
     Camera,
 }
 
+/// The technician's own screen on the customer's page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    Off,
+    /// Announced; the picture is on its way.
+    Waiting,
+    /// The picture is there.
+    Live,
+}
+
 /// The open consent dialog.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConsentPrompt {
@@ -89,6 +99,8 @@ pub struct CustomerState {
     pub recorded: bool,
     /// Files, folders and texts, both ways.
     pub transfers: std::rc::Rc<Transfers>,
+    /// The technician's screen, while they show it and it was not closed.
+    pub shown: Shown,
 }
 
 /// Everything that changes the customer page.
@@ -134,6 +146,20 @@ pub enum Action {
         failed: bool,
         at_ms: f64,
     },
+    /// The technician announced their screen.
+    ShownAnnounced {
+        at_ms: f64,
+    },
+    /// The announced screen's picture arrived (`true`) or went.
+    ShownPicture(bool),
+    /// The technician stopped showing it.
+    ShownStopped {
+        at_ms: f64,
+    },
+    /// The customer closed it.
+    ShownClosed {
+        at_ms: f64,
+    },
     /// The customer pressed Disconnect.
     Left,
     /// Back to the form after an ended session.
@@ -159,6 +185,7 @@ impl CustomerState {
             sharing: Sharing::Off,
             recorded: false,
             transfers: Default::default(),
+            shown: Shown::Off,
         }
     }
 
@@ -229,6 +256,19 @@ impl CustomerState {
                 }
                 self.sharing = Sharing::Off;
             }
+            Action::ShownAnnounced { at_ms } => {
+                if self.stage == Stage::Connected && self.shown == Shown::Off {
+                    self.shown = Shown::Waiting;
+                    self.notice(Notice::Shown, at_ms);
+                }
+            }
+            Action::ShownPicture(live) => {
+                if self.shown != Shown::Off {
+                    self.shown = if live { Shown::Live } else { Shown::Waiting };
+                }
+            }
+            Action::ShownStopped { at_ms } => self.shown_ends(Notice::ShownStopped, at_ms),
+            Action::ShownClosed { at_ms } => self.shown_ends(Notice::ShownClosed, at_ms),
             Action::Left => {
                 if self.in_session() {
                     self.end(EndReason::CustomerLeft);
@@ -335,9 +375,17 @@ impl CustomerState {
         }
     }
 
+    fn shown_ends(&mut self, notice: Notice, at_ms: f64) {
+        if self.shown != Shown::Off {
+            self.shown = Shown::Off;
+            self.notice(notice, at_ms);
+        }
+    }
+
     fn end(&mut self, reason: EndReason) {
         std::rc::Rc::make_mut(&mut self.transfers).end_all();
         self.stage = Stage::Ended(reason);
+        self.shown = Shown::Off;
         self.consent = None;
         self.sharing = Sharing::Off;
         self.recorded = false;

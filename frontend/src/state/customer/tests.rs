@@ -346,3 +346,51 @@ fn the_recording_banner_follows_the_server() {
     server(&mut s, recording(true));
     assert!(!s.recorded, "not after the end");
 }
+
+#[test]
+fn the_technicians_screen_shows_once_announced_and_its_picture_arrived() {
+    let mut s = connected();
+    s.apply(Action::ShownPicture(true));
+    assert_eq!(
+        s.shown,
+        Shown::Off,
+        "a picture nobody announced is not shown"
+    );
+    s.apply(Action::ShownAnnounced { at_ms: NOW });
+    assert_eq!(s.shown, Shown::Waiting);
+    s.apply(Action::ShownPicture(true));
+    assert_eq!(s.shown, Shown::Live);
+    s.apply(Action::ShownClosed { at_ms: NOW });
+    assert_eq!(s.shown, Shown::Off);
+    // The technician's stop after our close adds no second line.
+    s.apply(Action::ShownStopped { at_ms: NOW });
+    s.apply(Action::ShownAnnounced { at_ms: NOW });
+    s.apply(Action::ShownStopped { at_ms: NOW });
+    assert_eq!(s.shown, Shown::Off);
+    assert_eq!(
+        s.transcript.notices(),
+        vec![
+            Notice::Shown,
+            Notice::ShownClosed,
+            Notice::Shown,
+            Notice::ShownStopped
+        ]
+    );
+}
+
+#[test]
+fn the_technicians_screen_goes_with_the_session() {
+    let mut s = connected();
+    s.apply(Action::ShownAnnounced { at_ms: NOW });
+    s.apply(Action::ShownPicture(true));
+    server(
+        &mut s,
+        ServerMessage::Ended {
+            session: SessionId(4),
+            reason: EndReason::TechnicianLeft,
+        },
+    );
+    assert_eq!(s.shown, Shown::Off);
+    s.apply(Action::ShownAnnounced { at_ms: NOW });
+    assert_eq!(s.shown, Shown::Off, "not after the end");
+}

@@ -4,6 +4,7 @@
 
 mod pin_card;
 mod recording;
+mod showing;
 mod tabs;
 
 use std::rc::Rc;

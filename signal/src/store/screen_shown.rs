@@ -1,0 +1,87 @@
+//! The technician's own screen shown to the customer: one row per stretch,
+//! for the session report.
+
+use protocol::SessionId;
+use protocol::api::ScreenShownPeriod;
+use rusqlite::params;
+use time::OffsetDateTime;
+
+use super::{Result, Store, exec_on, from_unix, to_unix};
+
+impl Store {
+    /// The technician started showing their screen in `session`.
+    pub fn screen_shown_started(&self, session: SessionId, at: OffsetDateTime) -> Result<()> {
+        exec_on(
+            &self.conn(),
+            "INSERT INTO screen_shown (session_id, started_at) VALUES (?1, ?2)",
+            params![session.0, to_unix(at)],
+        )?;
+        Ok(())
+    }
+
+    /// The technician stopped showing it: ends the open stretch.
+    pub fn screen_shown_stopped(&self, session: SessionId, at: OffsetDateTime) -> Result<()> {
+        exec_on(
+            &self.conn(),
+            "UPDATE screen_shown SET stopped_at = ?2 WHERE session_id = ?1 AND stopped_at IS NULL",
+            params![session.0, to_unix(at)],
+        )?;
+        Ok(())
+    }
+
+    /// A session's stretches, oldest first. One still open in a session
+    /// that ended (the console went, the server stopped) ends with it.
+    pub(super) fn screen_shown_of_session(&self, id: SessionId) -> Result<Vec<ScreenShownPeriod>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT p.started_at, coalesce(p.stopped_at, s.ended_at)
+             FROM screen_shown p JOIN sessions s ON s.id = p.session_id
+             WHERE p.session_id = ?1 ORDER BY p.rowid",
+        )?;
+        let rows = stmt.query_map(params![id.0], |r| {
+            Ok(ScreenShownPeriod {
+                started_at: from_unix(r.get(0)?),
+                stopped_at: r.get::<_, Option<i64>>(1)?.map(from_unix),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::NewReport;
+    use protocol::ws::EndReason;
+
+    #[test]
+    fn stretches_are_listed_and_the_end_closes_an_open_one() {
+        let store = Store::open_in_memory().unwrap();
+        let t0 = OffsetDateTime::UNIX_EPOCH + time::Duration::days(1);
+        let at = |s: i64| t0 + time::Duration::seconds(s);
+        let session = store
+            .insert_report(&NewReport {
+                technician: "tess".into(),
+                customer: "Ann".into(),
+                pin_suffix: "56".into(),
+                pin_created_at: t0,
+                joined_at: t0,
+                notes: String::new(),
+            })
+            .unwrap();
+        store.screen_shown_started(session, at(10)).unwrap();
+        store.screen_shown_stopped(session, at(20)).unwrap();
+        store.screen_shown_started(session, at(30)).unwrap();
+        let open = store.report(session, "tess").unwrap().unwrap().screen_shown;
+        assert_eq!(open.len(), 2);
+        assert_eq!(open[0].stopped_at, Some(at(20)));
+        assert_eq!(open[1].stopped_at, None);
+
+        store
+            .mark_ended(session, at(40), EndReason::TechnicianLeft)
+            .unwrap();
+        let ended = store.report(session, "tess").unwrap().unwrap().screen_shown;
+        assert_eq!(ended[1].started_at, at(30));
+        assert_eq!(ended[1].stopped_at, Some(at(40)));
+    }
+}
