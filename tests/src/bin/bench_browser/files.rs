@@ -1,0 +1,303 @@
+//! `bench_browser --files`: file throughput of the web app beside a raw
+//! data channel, in the same two Chromiums in the same run.
+//!
+//! - **App**: the technician picks a file (or a folder) in the console,
+//!   the customer clicks Accept; timed from that click to the customer's
+//!   row showing done (every file hashed, checked and saved). The saved
+//!   download is then checked by SHA-256 (a folder's zip by its entries).
+//! - **Raw**: a second pair of `RTCPeerConnection`s between the same two
+//!   pages (SDP handed over by WebDriver, host candidates only), one
+//!   reliable ordered channel, and a plain loop on the technician's page
+//!   sending 64 KiB messages (the app's frame size) with the app's
+//!   back-pressure: wait while `bufferedAmount` > 1 MiB, resume on
+//!   `bufferedamountlow` at 256 KiB. The customer's page counts the bytes;
+//!   timed from the loop's start to the last byte's arrival. A folder is
+//!   sent the same way file by file (a 4 KiB file is one 4 KiB message).
+//!
+//! Times are taken inside the pages (`performance.timeOrigin +
+//! performance.now()`, one clock for both browsers on one machine).
+
+use std::path::Path;
+use std::time::Duration;
+
+use lifeline_tests::files::{downloaded, make_file, save_downloads_to, sha256_of, zip_entries};
+use lifeline_tests::flow::{self, CUSTOMER};
+use lifeline_tests::scenario::Stage;
+use lifeline_tests::{Result, page, wait};
+use serde::Deserialize;
+use serde_json::json;
+use thirtyfour::prelude::*;
+
+/// What one run of the file benchmark measured, in seconds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FileRun {
+    pub app_file: f64,
+    pub raw_file: f64,
+    pub app_folder: f64,
+    pub raw_folder: f64,
+}
+
+/// The workload: one big file and a folder of many small ones.
+#[derive(Debug, Clone, Copy)]
+pub struct Workload {
+    pub file_bytes: usize,
+    pub folder_files: usize,
+    pub small_bytes: usize,
+}
+
+/// Installed in both pages: when an Accept was clicked and when each
+/// received transfer reached done or failed, by transfer id.
+const MARKS_JS: &str = r#"
+if (!window.__fm) {
+  const now = () => performance.timeOrigin + performance.now();
+  const m = window.__fm = { accept: {}, done: {}, failed: {} };
+  document.addEventListener('click', (e) => {
+    const b = e.target.closest('.transfer-accept');
+    const row = b && b.closest('.transfer');
+    if (row) m.accept[row.dataset.transfer] = now();
+  }, true);
+  new MutationObserver(() => {
+    for (const row of document.querySelectorAll('.transfer[data-way="receiving"]')) {
+      const id = row.dataset.transfer, stage = row.dataset.stage;
+      if (stage === 'done' && !(id in m.done)) m.done[id] = now();
+      if (stage === 'failed' && !(id in m.failed)) m.failed[id] = now();
+    }
+  }).observe(document.body, { subtree: true, childList: true, attributes: true,
+                              attributeFilter: ['data-stage'] });
+}
+"#;
+
+#[derive(Debug, Default, Deserialize)]
+struct Marks {
+    accept: std::collections::HashMap<String, f64>,
+    done: std::collections::HashMap<String, f64>,
+    failed: std::collections::HashMap<String, f64>,
+}
+
+/// Technician's page: a raw peer connection offering one channel; returns
+/// the offer once every candidate is in it.
+const RAW_OFFER_JS: &str = r#"
+const done = arguments[arguments.length - 1];
+(async () => {
+  const pc = new RTCPeerConnection({ iceServers: [] });
+  const dc = pc.createDataChannel('raw', { ordered: true });
+  dc.binaryType = 'arraybuffer';
+  window.__raw = { pc, dc };
+  await pc.setLocalDescription(await pc.createOffer());
+  if (pc.iceGatheringState !== 'complete') {
+    await new Promise((r) => pc.addEventListener('icegatheringstatechange',
+      () => pc.iceGatheringState === 'complete' && r()));
+  }
+  return JSON.stringify(pc.localDescription);
+})().then(done, (e) => done('error: ' + e));
+"#;
+
+/// Customer's page: answers, and counts what arrives on the channel.
+const RAW_ANSWER_JS: &str = r#"
+const offer = JSON.parse(arguments[0]);
+const done = arguments[arguments.length - 1];
+(async () => {
+  const now = () => performance.timeOrigin + performance.now();
+  const raw = window.__raw = { got: 0, want: Infinity, end: null };
+  const pc = raw.pc = new RTCPeerConnection({ iceServers: [] });
+  pc.ondatachannel = (e) => {
+    const dc = raw.dc = e.channel;
+    dc.binaryType = 'arraybuffer';
+    dc.onmessage = (ev) => {
+      raw.got += ev.data.byteLength;
+      if (raw.end === null && raw.got >= raw.want) raw.end = now();
+    };
+  };
+  await pc.setRemoteDescription(offer);
+  await pc.setLocalDescription(await pc.createAnswer());
+  if (pc.iceGatheringState !== 'complete') {
+    await new Promise((r) => pc.addEventListener('icegatheringstatechange',
+      () => pc.iceGatheringState === 'complete' && r()));
+  }
+  return JSON.stringify(pc.localDescription);
+})().then(done, (e) => done('error: ' + e));
+"#;
+
+/// Technician's page: takes the answer and waits for the channel to open.
+const RAW_CONNECT_JS: &str = r#"
+const answer = JSON.parse(arguments[0]);
+const done = arguments[arguments.length - 1];
+(async () => {
+  const { pc, dc } = window.__raw;
+  await pc.setRemoteDescription(answer);
+  if (dc.readyState !== 'open') await new Promise((r) => dc.addEventListener('open', r, { once: true }));
+  return 'open';
+})().then(done, (e) => done('error: ' + e));
+"#;
+
+/// Customer's page: expect `arguments[0]` bytes from now on.
+const RAW_ARM_JS: &str = "const r = window.__raw; r.got = 0; r.end = null; r.want = arguments[0];";
+
+/// Technician's page: the plain sender. Starts the loop and returns its
+/// start time at once; the loop records its end in `window.__raw.sent`.
+const RAW_SEND_JS: &str = r#"
+const sizes = arguments[0];
+const now = () => performance.timeOrigin + performance.now();
+const CHUNK = 65536, HIGH = 1 << 20, LOW = 256 << 10;
+const raw = window.__raw, dc = raw.dc;
+const buf = new Uint8Array(CHUNK);
+crypto.getRandomValues(buf);
+dc.bufferedAmountLowThreshold = LOW;
+raw.sent = null;
+const start = now();
+(async () => {
+  for (const size of sizes) {
+    let left = size;
+    while (left > 0) {
+      const n = Math.min(CHUNK, left);
+      if (dc.bufferedAmount > HIGH) {
+        await new Promise((r) => dc.addEventListener('bufferedamountlow', r, { once: true }));
+      }
+      dc.send(n === CHUNK ? buf : buf.subarray(0, n));
+      left -= n;
+    }
+  }
+  raw.sent = now();
+})();
+return start;
+"#;
+
+/// One run: a session, then app and raw alternately for the file and the
+/// folder. `work` is an empty folder of this run's own.
+pub async fn measure(stage: Stage, load: Workload, work: &Path) -> Result<FileRun> {
+    let (tech, cust) = (&stage.technician, &stage.customer);
+    flow::sign_in(&stage).await?;
+    let (pin, link) = flow::make_pin(&stage).await?;
+    flow::customer_joins(&stage, &pin, &link).await?;
+    let session = flow::waiting_row(tech, CUSTOMER).await?;
+    let scope = flow::start(&stage, &session).await?;
+    page::wait_text(
+        tech,
+        &format!("{scope}#connection-state"),
+        "Connected",
+        |t| t == "Connected",
+    )
+    .await?;
+    for driver in [tech, cust] {
+        driver.execute(MARKS_JS, Vec::new()).await?;
+    }
+    let saves = work.join("saved");
+    std::fs::create_dir_all(&saves)?;
+    save_downloads_to(cust, &saves).await?;
+    connect_raw(tech, cust).await?;
+
+    // The big file.
+    let big = work.join("out/big.bin");
+    let big_hash = make_file(&big, load.file_bytes, 7)?;
+    let app_file = app_transfer(tech, cust, &scope, "#send-files-input", &big, 1).await?;
+    let got = downloaded(&saves, "big.bin", load.file_bytes as u64).await?;
+    if sha256_of(&got)? != big_hash {
+        return Err("big.bin arrived changed".into());
+    }
+    std::fs::remove_file(&got)?;
+    let raw_file = raw_transfer(tech, cust, &[load.file_bytes]).await?;
+
+    // The folder of small files, in 20 subfolders.
+    let tree = work.join("small");
+    for i in 0..load.folder_files {
+        let path = tree.join(format!("d{:02}/f{i:05}.txt", i % 20));
+        make_file(&path, load.small_bytes, 100 + i as u64)?;
+    }
+    let app_folder = app_transfer(tech, cust, &scope, "#send-folder-input", &tree, 3).await?;
+    let zip = wait::until("small.zip to be saved", Duration::from_secs(120), || {
+        let path = saves.join("small.zip");
+        let want = load.folder_files;
+        async move { Ok(zip_entries(&path).ok().filter(|e| e.len() == want)) }
+    })
+    .await?;
+    drop(zip);
+    let sizes = vec![load.small_bytes; load.folder_files];
+    let raw_folder = raw_transfer(tech, cust, &sizes).await?;
+
+    page::click(cust, "#disconnect").await?;
+    Ok(FileRun {
+        app_file,
+        raw_file,
+        app_folder,
+        raw_folder,
+    })
+}
+
+/// Sends `path` from the technician with the app (`input` is the file or
+/// folder picker), accepts on the customer's page and returns the seconds
+/// from Accept to the customer's done. `id` is the transfer's id.
+async fn app_transfer(
+    tech: &WebDriver,
+    cust: &WebDriver,
+    scope: &str,
+    input: &str,
+    path: &Path,
+    id: u32,
+) -> Result<f64> {
+    tech.find(By::Css(format!("{scope}{input}")))
+        .await?
+        .send_keys(path.display().to_string())
+        .await?;
+    let row = format!(".transfer[data-transfer=\"{id}\"][data-way=\"receiving\"]");
+    page::click(
+        cust,
+        &format!("{row}[data-stage=\"offered\"] .transfer-accept"),
+    )
+    .await?;
+    let key = id.to_string();
+    let marks = wait::until(
+        &format!("transfer {id} to end"),
+        Duration::from_secs(600),
+        || async {
+            let m: Marks = page::js(cust, "return window.__fm;").await?;
+            let ended = m.done.contains_key(&key) || m.failed.contains_key(&key);
+            Ok(ended.then_some(m))
+        },
+    )
+    .await?;
+    match (marks.accept.get(&key), marks.done.get(&key)) {
+        (Some(a), Some(d)) if d >= a => Ok((d - a) / 1000.0),
+        _ => Err(format!("transfer {id} failed or left no marks: {marks:?}").into()),
+    }
+}
+
+/// Connects the raw pair between the two pages.
+async fn connect_raw(tech: &WebDriver, cust: &WebDriver) -> Result<()> {
+    let offer: String = tech.execute_async(RAW_OFFER_JS, vec![]).await?.convert()?;
+    if offer.starts_with("error") {
+        return Err(format!("raw offer: {offer}").into());
+    }
+    let answer: String = cust
+        .execute_async(RAW_ANSWER_JS, vec![json!(offer)])
+        .await?
+        .convert()?;
+    if answer.starts_with("error") {
+        return Err(format!("raw answer: {answer}").into());
+    }
+    let open: String = tech
+        .execute_async(RAW_CONNECT_JS, vec![json!(answer)])
+        .await?
+        .convert()?;
+    if open != "open" {
+        return Err(format!("raw channel: {open}").into());
+    }
+    Ok(())
+}
+
+/// Sends files of `sizes` bytes over the raw channel; seconds from the
+/// loop's start to the last byte's arrival.
+async fn raw_transfer(tech: &WebDriver, cust: &WebDriver, sizes: &[usize]) -> Result<f64> {
+    let total: usize = sizes.iter().sum();
+    cust.execute(RAW_ARM_JS, vec![json!(total)]).await?;
+    let start: f64 = tech
+        .execute(RAW_SEND_JS, vec![json!(sizes)])
+        .await?
+        .convert()?;
+    let end: f64 = wait::until(
+        "the raw bytes to arrive",
+        Duration::from_secs(600),
+        || async { page::js::<Option<f64>>(cust, "return window.__raw.end;").await },
+    )
+    .await?;
+    Ok((end - start) / 1000.0)
+}
