@@ -185,12 +185,18 @@ async fn send_all(
             file: index as u32,
             sha256: hex(&hasher.finalize()),
         });
-        engine.emit(TransferAction::Progress {
-            id,
-            file: index,
-            file_bytes: size,
-            now_ms: browser::now_ms(),
-        });
+        // Shown like a chunk's progress, not once per file: a folder of
+        // thousands of small files would otherwise render once for each.
+        let now_ms = browser::now_ms();
+        if now_ms - shown_ms >= PROGRESS_EVERY_MS {
+            shown_ms = now_ms;
+            engine.emit(TransferAction::Progress {
+                id,
+                file: index,
+                file_bytes: size,
+                now_ms,
+            });
+        }
     }
     Ok(())
 }
