@@ -51,6 +51,10 @@ struct Args {
     /// With --files: each small file's size in KiB.
     #[arg(long, default_value_t = 4)]
     small_kib: usize,
+    /// With --files: then one transfer of this many MB (10^6 bytes) with
+    /// both browsers' memory sampled; 0 skips it.
+    #[arg(long, default_value_t = 0)]
+    memory_mb: usize,
 }
 
 /// Installed in both pages once they have loaded: notes when things
@@ -238,6 +242,40 @@ async fn bench_files(args: &Args) -> Result<()> {
             show(app),
             show(raw),
             format!("{} (per run: {within})", ratio(app, raw)),
+        );
+    }
+    println!("\n{}", table.text());
+    println!("Markdown:\n\n{}", table.markdown());
+    if args.memory_mb > 0 {
+        bench_memory(args.memory_mb).await?;
+    }
+    Ok(())
+}
+
+/// `--memory-mb`: both browsers' resident memory during one large transfer.
+async fn bench_memory(mb: usize) -> Result<()> {
+    eprintln!("memory: one {mb} MB file…");
+    let work = tempfile::tempdir()?;
+    let dir = work.path().to_owned();
+    let (secs, tech, cust) = scenario::run(
+        "bench-memory",
+        Options::default(),
+        move |stage| async move { files::measure_memory(stage, mb * 1_000_000, &dir).await },
+    )
+    .await;
+    let mut table = Table::default();
+    table.row(
+        format!("{mb} MB file, technician → customer"),
+        format!("{secs:.1} s, {:.1} MB/s", mb as f64 / secs),
+    );
+    for (who, f) in [("Technician (sends)", tech), ("Customer (receives)", cust)] {
+        table.row(
+            format!("{who}: renderer RSS before → peak"),
+            format!("{:.0} → {:.0} MiB", f.renderer_before, f.renderer_peak),
+        );
+        table.row(
+            format!("{who}: all browser processes' RSS before → peak"),
+            format!("{:.0} → {:.0} MiB", f.all_before, f.all_peak),
         );
     }
     println!("\n{}", table.text());

@@ -17,7 +17,7 @@
 //! Times are taken inside the pages (`performance.timeOrigin +
 //! performance.now()`, one clock for both browsers on one machine).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use lifeline_tests::files::{downloaded, make_file, save_downloads_to, sha256_of, zip_entries};
@@ -166,24 +166,7 @@ return start;
 /// folder. `work` is an empty folder of this run's own.
 pub async fn measure(stage: Stage, load: Workload, work: &Path) -> Result<FileRun> {
     let (tech, cust) = (&stage.technician, &stage.customer);
-    flow::sign_in(&stage).await?;
-    let (pin, link) = flow::make_pin(&stage).await?;
-    flow::customer_joins(&stage, &pin, &link).await?;
-    let session = flow::waiting_row(tech, CUSTOMER).await?;
-    let scope = flow::start(&stage, &session).await?;
-    page::wait_text(
-        tech,
-        &format!("{scope}#connection-state"),
-        "Connected",
-        |t| t == "Connected",
-    )
-    .await?;
-    for driver in [tech, cust] {
-        driver.execute(MARKS_JS, Vec::new()).await?;
-    }
-    let saves = work.join("saved");
-    std::fs::create_dir_all(&saves)?;
-    save_downloads_to(cust, &saves).await?;
+    let (scope, saves) = session(&stage, work).await?;
     connect_raw(tech, cust).await?;
 
     // The big file.
@@ -221,6 +204,120 @@ pub async fn measure(stage: Stage, load: Workload, work: &Path) -> Result<FileRu
         app_folder,
         raw_folder,
     })
+}
+
+/// Signs in, starts a session, installs the marks and makes the
+/// customer's browser save downloads into `work/saved`; returns the
+/// session view's scope and that folder.
+async fn session(stage: &Stage, work: &Path) -> Result<(String, PathBuf)> {
+    let (tech, cust) = (&stage.technician, &stage.customer);
+    flow::sign_in(stage).await?;
+    let (pin, link) = flow::make_pin(stage).await?;
+    flow::customer_joins(stage, &pin, &link).await?;
+    let session = flow::waiting_row(tech, CUSTOMER).await?;
+    let scope = flow::start(stage, &session).await?;
+    page::wait_text(
+        tech,
+        &format!("{scope}#connection-state"),
+        "Connected",
+        |t| t == "Connected",
+    )
+    .await?;
+    for driver in [tech, cust] {
+        driver.execute(MARKS_JS, Vec::new()).await?;
+    }
+    let saves = work.join("saved");
+    std::fs::create_dir_all(&saves)?;
+    save_downloads_to(cust, &saves).await?;
+    Ok((scope, saves))
+}
+
+/// Peak resident memory of one browser during a transfer, MiB: its
+/// renderers (the page) and all of its processes, before and at the peak.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Footprint {
+    pub renderer_before: f64,
+    pub renderer_peak: f64,
+    pub all_before: f64,
+    pub all_peak: f64,
+}
+
+/// The memory run: one `bytes`-byte file technician → customer with the
+/// app, both browsers' resident memory sampled twice a second. Returns
+/// the seconds it took and each side's footprint (technician, customer).
+pub async fn measure_memory(
+    stage: Stage,
+    bytes: usize,
+    work: &Path,
+) -> Result<(f64, Footprint, Footprint)> {
+    let (tech, cust) = (&stage.technician, &stage.customer);
+    let (scope, saves) = session(&stage, work).await?;
+    let big = work.join("out/huge.bin");
+    let hash = make_file(&big, bytes, 9)?;
+    let mut prints = [Footprint::default(); 2];
+    for (print, driver) in prints.iter_mut().zip([tech, cust]) {
+        let (renderer, all) = resident(driver).await?;
+        *print = Footprint {
+            renderer_before: renderer,
+            renderer_peak: renderer,
+            all_before: all,
+            all_peak: all,
+        };
+    }
+    let sampling = async {
+        loop {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            for (print, driver) in prints.iter_mut().zip([tech, cust]) {
+                let (renderer, all) = resident(driver).await?;
+                print.renderer_peak = print.renderer_peak.max(renderer);
+                print.all_peak = print.all_peak.max(all);
+            }
+        }
+        #[allow(unreachable_code)]
+        Ok::<(), lifeline_tests::Error>(())
+    };
+    let secs = tokio::select! {
+        secs = app_transfer(tech, cust, &scope, "#send-files-input", &big, 1) => secs?,
+        sampled = sampling => return Err(format!("sampling memory stopped: {sampled:?}").into()),
+    };
+    let got = downloaded(&saves, "huge.bin", bytes as u64).await?;
+    if sha256_of(&got)? != hash {
+        return Err("huge.bin arrived changed".into());
+    }
+    page::click(cust, "#disconnect").await?;
+    Ok((secs, prints[0], prints[1]))
+}
+
+/// Resident memory of a browser's renderers and of all its processes,
+/// MiB, from the process list it gives (`SystemInfo.getProcessInfo`).
+async fn resident(driver: &WebDriver) -> Result<(f64, f64)> {
+    #[derive(Deserialize)]
+    struct Info {
+        #[serde(rename = "type")]
+        kind: String,
+        id: u32,
+    }
+    #[derive(Deserialize)]
+    struct Processes {
+        #[serde(rename = "processInfo")]
+        process_info: Vec<Info>,
+    }
+    let raw = driver
+        .cdp()
+        .send_raw("SystemInfo.getProcessInfo", json!({}))
+        .await?;
+    let list: Processes = serde_json::from_value(raw)?;
+    let (mut renderer, mut all) = (0u64, 0u64);
+    for p in list.process_info {
+        let Ok(m) = lifeline_tests::process::memory(p.id) else {
+            continue;
+        };
+        all += m.rss_kib;
+        if p.kind == "renderer" {
+            renderer += m.rss_kib;
+        }
+    }
+    Ok((renderer as f64 / 1024.0, all as f64 / 1024.0))
 }
 
 /// Sends `path` from the technician with the app (`input` is the file or
