@@ -234,6 +234,17 @@ async fn bench_files(args: &Args) -> Result<()> {
         per_run(&|r| r.app_folder, &|r| r.raw_folder),
         per_run(&|r| r.app_folder, &|r| r.raw_folder),
     ];
+    let reads = |f: &dyn Fn(&files::FileRun) -> f64| {
+        let v: Vec<f64> = runs.iter().map(f).collect();
+        median(&v).map_or("–".into(), |v| format!("{v:.2} s"))
+    };
+    println!(
+        "Reading the folder's {} files in the technician's page (no sending), median: \
+         one at a time {}, four at a time {}",
+        load.folder_files,
+        reads(&|r| r.read_folder),
+        reads(&|r| r.read_folder_4)
+    );
     let mut table = Comparison::new("App", "Raw channel");
     for ((what, app, raw), within) in rows.into_iter().zip(ratios) {
         let show = |v: Option<f64>| v.map_or("–".into(), |v| format!("{v:.1}"));

@@ -35,6 +35,10 @@ pub struct FileRun {
     pub raw_file: f64,
     pub app_folder: f64,
     pub raw_folder: f64,
+    /// Only reading the folder's files in the technician's page, one
+    /// `File.arrayBuffer()` after another, and four at a time.
+    pub read_folder: f64,
+    pub read_folder_4: f64,
 }
 
 /// The workload: one big file and a folder of many small ones.
@@ -196,6 +200,7 @@ pub async fn measure(stage: Stage, load: Workload, work: &Path) -> Result<FileRu
     drop(zip);
     let sizes = vec![load.small_bytes; load.folder_files];
     let raw_folder = raw_transfer(tech, cust, &sizes).await?;
+    let (read_folder, read_folder_4) = read_only(tech, &tree).await?;
 
     page::click(cust, "#disconnect").await?;
     Ok(FileRun {
@@ -203,7 +208,59 @@ pub async fn measure(stage: Stage, load: Workload, work: &Path) -> Result<FileRu
         raw_file,
         app_folder,
         raw_folder,
+        read_folder,
+        read_folder_4,
     })
+}
+
+/// Technician's page: a picker of its own for the folder.
+const READ_PICKER_JS: &str = r#"
+const input = document.createElement('input');
+input.type = 'file';
+input.id = 'bench-read-input';
+input.webkitdirectory = true;
+input.multiple = true;
+document.body.appendChild(input);
+"#;
+
+/// Technician's page: reads every picked file, `arguments[0]` at a time;
+/// returns the milliseconds it took.
+const READ_ALL_JS: &str = r#"
+const width = arguments[0];
+const done = arguments[arguments.length - 1];
+const files = Array.from(document.querySelector('#bench-read-input').files);
+const start = performance.now();
+let next = 0, bytes = 0;
+const worker = async () => {
+  while (next < files.length) {
+    const f = files[next++];
+    bytes += (await f.arrayBuffer()).byteLength;
+  }
+};
+Promise.all(Array.from({ length: width }, worker))
+  .then(() => done(performance.now() - start), (e) => done(-1));
+"#;
+
+/// Seconds to read every file of the folder `tree` in the technician's
+/// page: one at a time, then four at a time.
+async fn read_only(tech: &WebDriver, tree: &Path) -> Result<(f64, f64)> {
+    tech.execute(READ_PICKER_JS, vec![]).await?;
+    tech.find(By::Css("#bench-read-input"))
+        .await?
+        .send_keys(tree.display().to_string())
+        .await?;
+    let mut out = [0.0; 2];
+    for (slot, width) in out.iter_mut().zip([1, 4]) {
+        let ms: f64 = tech
+            .execute_async(READ_ALL_JS, vec![json!(width)])
+            .await?
+            .convert()?;
+        if ms < 0.0 {
+            return Err("reading the folder in the page failed".into());
+        }
+        *slot = ms / 1000.0;
+    }
+    Ok((out[0], out[1]))
 }
 
 /// Signs in, starts a session, installs the marks and makes the
@@ -255,8 +312,8 @@ pub async fn measure_memory(
     let big = work.join("out/huge.bin");
     let hash = make_file(&big, bytes, 9)?;
     let mut prints = [Footprint::default(); 2];
-    for (print, driver) in prints.iter_mut().zip([tech, cust]) {
-        let (renderer, all) = resident(driver).await?;
+    for (print, profile) in prints.iter_mut().zip(&stage.profiles) {
+        let (renderer, all) = resident(profile);
         *print = Footprint {
             renderer_before: renderer,
             renderer_peak: renderer,
@@ -267,8 +324,8 @@ pub async fn measure_memory(
     let sampling = async {
         loop {
             tokio::time::sleep(Duration::from_millis(500)).await;
-            for (print, driver) in prints.iter_mut().zip([tech, cust]) {
-                let (renderer, all) = resident(driver).await?;
+            for (print, profile) in prints.iter_mut().zip(&stage.profiles) {
+                let (renderer, all) = resident(profile);
                 print.renderer_peak = print.renderer_peak.max(renderer);
                 print.all_peak = print.all_peak.max(all);
             }
@@ -288,36 +345,20 @@ pub async fn measure_memory(
     Ok((secs, prints[0], prints[1]))
 }
 
-/// Resident memory of a browser's renderers and of all its processes,
-/// MiB, from the process list it gives (`SystemInfo.getProcessInfo`).
-async fn resident(driver: &WebDriver) -> Result<(f64, f64)> {
-    #[derive(Deserialize)]
-    struct Info {
-        #[serde(rename = "type")]
-        kind: String,
-        id: u32,
-    }
-    #[derive(Deserialize)]
-    struct Processes {
-        #[serde(rename = "processInfo")]
-        process_info: Vec<Info>,
-    }
-    let raw = driver
-        .cdp()
-        .send_raw("SystemInfo.getProcessInfo", json!({}))
-        .await?;
-    let list: Processes = serde_json::from_value(raw)?;
+/// Resident memory of a browser's renderers and of all its processes
+/// (those naming its profile folder), MiB.
+fn resident(profile: &Path) -> (f64, f64) {
     let (mut renderer, mut all) = (0u64, 0u64);
-    for p in list.process_info {
-        let Ok(m) = lifeline_tests::process::memory(p.id) else {
+    for (pid, cmdline) in lifeline_tests::process::processes_mentioning(profile) {
+        let Ok(m) = lifeline_tests::process::memory(pid) else {
             continue;
         };
         all += m.rss_kib;
-        if p.kind == "renderer" {
+        if cmdline.contains("--type=renderer") {
             renderer += m.rss_kib;
         }
     }
-    Ok((renderer as f64 / 1024.0, all as f64 / 1024.0))
+    (renderer as f64 / 1024.0, all as f64 / 1024.0)
 }
 
 /// Sends `path` from the technician with the app (`input` is the file or
