@@ -200,7 +200,7 @@ pub async fn measure(stage: Stage, load: Workload, work: &Path) -> Result<FileRu
     drop(zip);
     let sizes = vec![load.small_bytes; load.folder_files];
     let raw_folder = raw_transfer(tech, cust, &sizes).await?;
-    let (read_folder, read_folder_4) = read_only(tech, &tree).await?;
+    let (read_folder, read_folder_4) = read_only(tech, &tree, load.folder_files).await?;
 
     page::click(cust, "#disconnect").await?;
     Ok(FileRun {
@@ -228,7 +228,15 @@ document.body.appendChild(input);
 const READ_ALL_JS: &str = r#"
 const width = arguments[0];
 const done = arguments[arguments.length - 1];
-const files = Array.from(document.querySelector('#bench-read-input').files);
+const want = arguments[1];
+const input = document.querySelector('#bench-read-input');
+(async () => {
+const until = performance.now() + 20000;
+while (input.files.length < want && performance.now() < until) {
+  await new Promise((r) => setTimeout(r, 20));
+}
+const files = Array.from(input.files);
+if (files.length !== want) return -1;
 const start = performance.now();
 let next = 0, bytes = 0;
 const worker = async () => {
@@ -237,13 +245,14 @@ const worker = async () => {
     bytes += (await f.arrayBuffer()).byteLength;
   }
 };
-Promise.all(Array.from({ length: width }, worker))
-  .then(() => done(performance.now() - start), (e) => done(-1));
+await Promise.all(Array.from({ length: width }, worker));
+return performance.now() - start;
+})().then(done, () => done(-1));
 "#;
 
 /// Seconds to read every file of the folder `tree` in the technician's
 /// page: one at a time, then four at a time.
-async fn read_only(tech: &WebDriver, tree: &Path) -> Result<(f64, f64)> {
+async fn read_only(tech: &WebDriver, tree: &Path, count: usize) -> Result<(f64, f64)> {
     tech.execute(READ_PICKER_JS, vec![]).await?;
     tech.find(By::Css("#bench-read-input"))
         .await?
@@ -252,11 +261,11 @@ async fn read_only(tech: &WebDriver, tree: &Path) -> Result<(f64, f64)> {
     let mut out = [0.0; 2];
     for (slot, width) in out.iter_mut().zip([1, 4]) {
         let ms: f64 = tech
-            .execute_async(READ_ALL_JS, vec![json!(width)])
+            .execute_async(READ_ALL_JS, vec![json!(width), json!(count)])
             .await?
             .convert()?;
         if ms < 0.0 {
-            return Err("reading the folder in the page failed".into());
+            return Err("the page could not read the folder's files".into());
         }
         *slot = ms / 1000.0;
     }
