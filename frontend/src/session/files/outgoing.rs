@@ -132,8 +132,8 @@ async fn send_all(
     let mut shown_ms = 0.0;
     let mut plan = slices(offered);
     let mut ahead: VecDeque<Slice> = VecDeque::with_capacity(READS_AHEAD);
-    for index in 0..files.len() {
-        let size = offered[index].size;
+    for (index, entry) in offered.iter().enumerate().take(files.len()) {
+        let size = entry.size;
         let mut hasher = Sha256::new();
         let mut offset = 0u64;
         while offset < size {
