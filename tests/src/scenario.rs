@@ -31,6 +31,9 @@ pub struct Stage {
     /// The technician account the server was started with.
     pub username: String,
     pub password: String,
+    /// The technician's and the customer's browser profile folders: every
+    /// process of a browser names its own (for measuring their memory).
+    pub profiles: [PathBuf; 2],
     name: String,
 }
 
@@ -94,6 +97,7 @@ where
         customer: customer.driver.clone(),
         username,
         password,
+        profiles: [technician.profile(), customer.profile()],
         name: name.to_owned(),
     };
 

@@ -10,6 +10,12 @@
 //! inside the pages (`performance.timeOrigin + performance.now()`, one
 //! clock for both browsers on one machine) so WebDriver's own round trips
 //! are not counted.
+//!
+//! `--files` measures file transfer instead: the app beside a raw data
+//! channel in the same two pages (see `bench_browser/files.rs`).
+
+#[path = "bench_browser/files.rs"]
+mod files;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -19,7 +25,7 @@ use clap::Parser;
 use lifeline_tests::flow::{self, CUSTOMER};
 use lifeline_tests::scenario::{self, Stage};
 use lifeline_tests::server::Options;
-use lifeline_tests::stats::{Table, ms, percentile};
+use lifeline_tests::stats::{Comparison, Table, median, ms, percentile, ratio};
 use lifeline_tests::{Result, artifacts, page, wait};
 use serde::Deserialize;
 use thirtyfour::WebDriver;
@@ -33,6 +39,22 @@ struct Args {
     /// Chat exchanges (one line each way) per run.
     #[arg(long, default_value_t = 5)]
     chats: usize,
+    /// Measure file throughput (app beside a raw data channel) instead.
+    #[arg(long)]
+    files: bool,
+    /// With --files: the big file's size in MB (10^6 bytes).
+    #[arg(long, default_value_t = 200)]
+    file_mb: usize,
+    /// With --files: how many small files the folder holds.
+    #[arg(long, default_value_t = 2000)]
+    folder_files: usize,
+    /// With --files: each small file's size in KiB.
+    #[arg(long, default_value_t = 4)]
+    small_kib: usize,
+    /// With --files: then one transfer of this many MB (10^6 bytes) with
+    /// both browsers' memory sampled; 0 skips it.
+    #[arg(long, default_value_t = 0)]
+    memory_mb: usize,
 }
 
 /// Installed in both pages once they have loaded: notes when things
@@ -93,6 +115,9 @@ async fn main() -> Result<()> {
     let args = Args::parse();
     let dist = artifacts::web_app()?;
     artifacts::signal_binary()?;
+    if args.files {
+        return bench_files(&args).await;
+    }
 
     let mut results = Vec::with_capacity(args.runs);
     for run in 0..args.runs {
@@ -144,6 +169,124 @@ async fn main() -> Result<()> {
         table.row(
             format!("{what}, raw / gzip -9"),
             format!("{} / {} KiB", raw / 1024, gz / 1024),
+        );
+    }
+    println!("\n{}", table.text());
+    println!("Markdown:\n\n{}", table.markdown());
+    Ok(())
+}
+
+/// `--files`: app and raw data channel, alternately, in each run.
+async fn bench_files(args: &Args) -> Result<()> {
+    let load = files::Workload {
+        file_bytes: args.file_mb * 1_000_000,
+        folder_files: args.folder_files,
+        small_bytes: args.small_kib * 1024,
+    };
+    let mut runs = Vec::with_capacity(args.runs);
+    for run in 0..args.runs {
+        eprintln!("run {} of {}…", run + 1, args.runs);
+        let work = tempfile::tempdir()?;
+        let dir = work.path().to_owned();
+        let result = scenario::run("bench-files", Options::default(), move |stage| async move {
+            files::measure(stage, load, &dir).await
+        })
+        .await;
+        eprintln!("  {result:?}");
+        runs.push(result);
+    }
+    let mb = |bytes: usize, secs: &dyn Fn(&files::FileRun) -> f64| {
+        let rates: Vec<f64> = runs.iter().map(|r| bytes as f64 / 1e6 / secs(r)).collect();
+        median(&rates)
+    };
+    let folder_bytes = load.folder_files * load.small_bytes;
+    let rows = [
+        (
+            format!("{} MB file, MB/s", args.file_mb),
+            mb(load.file_bytes, &|r| r.app_file),
+            mb(load.file_bytes, &|r| r.raw_file),
+        ),
+        (
+            format!(
+                "Folder of {} × {} KiB files, MB/s",
+                load.folder_files, args.small_kib
+            ),
+            mb(folder_bytes, &|r| r.app_folder),
+            mb(folder_bytes, &|r| r.raw_folder),
+        ),
+        (
+            format!(
+                "Folder of {} × {} KiB files, files/s",
+                load.folder_files, args.small_kib
+            ),
+            mb(load.folder_files * 1_000_000, &|r| r.app_folder),
+            mb(load.folder_files * 1_000_000, &|r| r.raw_folder),
+        ),
+    ];
+    // The ratio is taken within each run (app and raw share its
+    // browsers and its moment on a busy machine), then the median.
+    let per_run = |app: &dyn Fn(&files::FileRun) -> f64, raw: &dyn Fn(&files::FileRun) -> f64| {
+        let ratios: Vec<f64> = runs.iter().map(|r| raw(r) / app(r)).collect();
+        median(&ratios).map_or("–".into(), |v| format!("{v:.2}×"))
+    };
+    let ratios = [
+        per_run(&|r| r.app_file, &|r| r.raw_file),
+        per_run(&|r| r.app_folder, &|r| r.raw_folder),
+        per_run(&|r| r.app_folder, &|r| r.raw_folder),
+    ];
+    let reads = |f: &dyn Fn(&files::FileRun) -> f64| {
+        let v: Vec<f64> = runs.iter().map(f).collect();
+        median(&v).map_or("–".into(), |v| format!("{v:.2} s"))
+    };
+    println!(
+        "Reading the folder's {} files in the technician's page (no sending), median: \
+         one at a time {}, four at a time {}",
+        load.folder_files,
+        reads(&|r| r.read_folder),
+        reads(&|r| r.read_folder_4)
+    );
+    let mut table = Comparison::new("App", "Raw channel");
+    for ((what, app, raw), within) in rows.into_iter().zip(ratios) {
+        let show = |v: Option<f64>| v.map_or("–".into(), |v| format!("{v:.1}"));
+        table.row(
+            format!("{what}, median of {}", args.runs),
+            show(app),
+            show(raw),
+            format!("{} (per run: {within})", ratio(app, raw)),
+        );
+    }
+    println!("\n{}", table.text());
+    println!("Markdown:\n\n{}", table.markdown());
+    if args.memory_mb > 0 {
+        bench_memory(args.memory_mb).await?;
+    }
+    Ok(())
+}
+
+/// `--memory-mb`: both browsers' resident memory during one large transfer.
+async fn bench_memory(mb: usize) -> Result<()> {
+    eprintln!("memory: one {mb} MB file…");
+    let work = tempfile::tempdir()?;
+    let dir = work.path().to_owned();
+    let (secs, tech, cust) = scenario::run(
+        "bench-memory",
+        Options::default(),
+        move |stage| async move { files::measure_memory(stage, mb * 1_000_000, &dir).await },
+    )
+    .await;
+    let mut table = Table::default();
+    table.row(
+        format!("{mb} MB file, technician → customer"),
+        format!("{secs:.1} s, {:.1} MB/s", mb as f64 / secs),
+    );
+    for (who, f) in [("Technician (sends)", tech), ("Customer (receives)", cust)] {
+        table.row(
+            format!("{who}: renderer RSS before → peak"),
+            format!("{:.0} → {:.0} MiB", f.renderer_before, f.renderer_peak),
+        );
+        table.row(
+            format!("{who}: all browser processes' RSS before → peak"),
+            format!("{:.0} → {:.0} MiB", f.all_before, f.all_peak),
         );
     }
     println!("\n{}", table.text());

@@ -3,9 +3,10 @@
 //! its `file_done`. Progress is shown a few times a second, not per chunk.
 
 use std::cell::Cell;
+use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
-use js_sys::Uint8Array;
+use js_sys::{Promise, Uint8Array};
 use protocol::peer::chunk::{CHUNK_DATA_BYTES, Chunk};
 use protocol::peer::files::{FileControl, FileMessage, OfferedFile};
 use protocol::peer::offer::offer_frames;
@@ -129,16 +130,31 @@ async fn send_all(
     stopped: &Cell<bool>,
 ) -> Result<(), Failure> {
     let mut shown_ms = 0.0;
-    for (index, file) in files.iter().enumerate() {
-        let size = offered[index].size;
+    let mut plan = slices(offered);
+    let mut ahead: VecDeque<Slice> = VecDeque::with_capacity(READS_AHEAD);
+    for (index, entry) in offered.iter().enumerate().take(files.len()) {
+        let size = entry.size;
         let mut hasher = Sha256::new();
         let mut offset = 0u64;
         while offset < size {
-            let end = (offset as f64 + READ_BYTES).min(size as f64);
-            let bytes = read(file, offset as f64, end)
-                .await
+            while ahead.len() < READS_AHEAD {
+                let Some((file, start, end)) = plan.next() else {
+                    break;
+                };
+                let read = start_read(&files[file], start as f64, end as f64);
+                ahead.push_back(Slice {
+                    file,
+                    start,
+                    end,
+                    read,
+                });
+            }
+            let slice = ahead
+                .pop_front()
+                .filter(|s| s.file == index && s.start == offset)
                 .ok_or(Failure::Read(index))?;
-            if bytes.len() as f64 != end - offset as f64 {
+            let bytes = finish_read(slice.read).await.ok_or(Failure::Read(index))?;
+            if bytes.len() as u64 != slice.end - slice.start {
                 return Err(Failure::Read(index));
             }
             for piece in bytes.chunks(CHUNK_DATA_BYTES) {
@@ -185,21 +201,52 @@ async fn send_all(
             file: index as u32,
             sha256: hex(&hasher.finalize()),
         });
-        engine.emit(TransferAction::Progress {
-            id,
-            file: index,
-            file_bytes: size,
-            now_ms: browser::now_ms(),
-        });
+        // Shown like a chunk's progress, not once per file: a folder of
+        // thousands of small files would otherwise render once for each.
+        let now_ms = browser::now_ms();
+        if now_ms - shown_ms >= PROGRESS_EVERY_MS {
+            shown_ms = now_ms;
+            engine.emit(TransferAction::Progress {
+                id,
+                file: index,
+                file_bytes: size,
+                now_ms,
+            });
+        }
     }
     Ok(())
 }
 
-/// Bytes `start..end` of `file`; `None` if the browser cannot read it
-/// (moved or deleted since it was picked).
-async fn read(file: &File, start: f64, end: f64) -> Option<Vec<u8>> {
-    let slice = file.slice_with_f64_and_f64(start, end).ok()?;
-    let buffer = JsFuture::from(slice.array_buffer()).await.ok()?;
+/// Reads run this many slices ahead of the sending: each read is a round
+/// trip to the browser, and a folder of small files would otherwise wait
+/// for one per file with the channel idle.
+const READS_AHEAD: usize = 4;
+
+/// A read of `start..end` of file `file`, started.
+struct Slice {
+    file: usize,
+    start: u64,
+    end: u64,
+    read: Option<Promise>,
+}
+
+/// Every slice to read, in sending order (none for an empty file).
+fn slices(offered: &[OfferedFile]) -> impl Iterator<Item = (usize, u64, u64)> + '_ {
+    let step = READ_BYTES as u64;
+    offered.iter().enumerate().flat_map(move |(index, f)| {
+        (0..f.size.div_ceil(step)).map(move |k| (index, k * step, ((k + 1) * step).min(f.size)))
+    })
+}
+
+/// Starts reading bytes `start..end` of `file`.
+fn start_read(file: &File, start: f64, end: f64) -> Option<Promise> {
+    Some(file.slice_with_f64_and_f64(start, end).ok()?.array_buffer())
+}
+
+/// The bytes of a read; `None` if the browser cannot read the file (moved
+/// or deleted since it was picked).
+async fn finish_read(read: Option<Promise>) -> Option<Vec<u8>> {
+    let buffer = JsFuture::from(read?).await.ok()?;
     Some(Uint8Array::new(&buffer).to_vec())
 }
 
