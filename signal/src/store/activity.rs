@@ -90,22 +90,12 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::NewReport;
 
     #[test]
     fn transfers_are_kept_for_their_technician_only() {
         let store = Store::open_in_memory().unwrap();
         let t0 = OffsetDateTime::UNIX_EPOCH + time::Duration::days(1);
-        let id = store
-            .insert_report(&NewReport {
-                technician: "tess".into(),
-                customer: "Ann".into(),
-                pin_suffix: "56".into(),
-                pin_created_at: t0,
-                joined_at: t0,
-                notes: String::new(),
-            })
-            .unwrap();
+        let id = crate::store::tess_and_ann(&store, t0);
         let record = TransferRecord {
             direction: TransferDirection::FromCustomer,
             folder: Some("logs".into()),

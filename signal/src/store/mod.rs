@@ -227,6 +227,21 @@ fn from_unix(secs: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(secs).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
+/// For tests: a waiting session of Tess's with Ann, joined at `at`.
+#[cfg(test)]
+pub(crate) fn tess_and_ann(store: &Store, at: OffsetDateTime) -> protocol::SessionId {
+    store
+        .insert_report(&NewReport {
+            technician: "tess".into(),
+            customer: "Ann".into(),
+            pin_suffix: "56".into(),
+            pin_created_at: at,
+            joined_at: at,
+            notes: String::new(),
+        })
+        .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

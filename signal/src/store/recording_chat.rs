@@ -75,23 +75,13 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::NewReport;
     use time::OffsetDateTime;
 
     #[test]
     fn lines_carry_the_session_names_and_go_with_the_recording() {
         let store = Store::open_in_memory().unwrap();
         let t0 = OffsetDateTime::UNIX_EPOCH + time::Duration::days(1);
-        let session = store
-            .insert_report(&NewReport {
-                technician: "tess".into(),
-                customer: "Ann".into(),
-                pin_suffix: "56".into(),
-                pin_created_at: t0,
-                joined_at: t0,
-                notes: String::new(),
-            })
-            .unwrap();
+        let session = crate::store::tess_and_ann(&store, t0);
         let id = store.open_recording(session, t0).unwrap();
         store
             .add_recording_chat(id, 2500, Role::Customer, "hi")

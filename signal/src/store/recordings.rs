@@ -168,22 +168,12 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::NewReport;
 
     #[test]
     fn a_recording_is_listed_in_its_report_and_swept_when_old() {
         let store = Store::open_in_memory().unwrap();
         let t0 = OffsetDateTime::UNIX_EPOCH + time::Duration::days(1);
-        let session = store
-            .insert_report(&NewReport {
-                technician: "tess".into(),
-                customer: "Ann".into(),
-                pin_suffix: "56".into(),
-                pin_created_at: t0,
-                joined_at: t0,
-                notes: String::new(),
-            })
-            .unwrap();
+        let session = crate::store::tess_and_ann(&store, t0);
         let id = store.open_recording(session, t0).unwrap();
         store.recording_grew(id, 2, 5000, t0).unwrap();
         assert_eq!(

@@ -300,16 +300,7 @@ mod tests {
     fn open_reports_are_closed_after_a_crash() {
         let store = Store::open_in_memory().unwrap();
         let t0 = OffsetDateTime::UNIX_EPOCH + time::Duration::days(1);
-        let id = store
-            .insert_report(&NewReport {
-                technician: "tess".into(),
-                customer: "Ann".into(),
-                pin_suffix: "56".into(),
-                pin_created_at: t0,
-                joined_at: t0,
-                notes: String::new(),
-            })
-            .unwrap();
+        let id = crate::store::tess_and_ann(&store, t0);
         assert_eq!(
             store
                 .end_open_reports(t0, EndReason::ServerStopped)

@@ -51,7 +51,6 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::NewReport;
     use protocol::ws::EndReason;
 
     #[test]
@@ -59,16 +58,7 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let t0 = OffsetDateTime::UNIX_EPOCH + time::Duration::days(1);
         let at = |s: i64| t0 + time::Duration::seconds(s);
-        let session = store
-            .insert_report(&NewReport {
-                technician: "tess".into(),
-                customer: "Ann".into(),
-                pin_suffix: "56".into(),
-                pin_created_at: t0,
-                joined_at: t0,
-                notes: String::new(),
-            })
-            .unwrap();
+        let session = crate::store::tess_and_ann(&store, t0);
         store.screen_shown_started(session, at(10)).unwrap();
         store.screen_shown_stopped(session, at(20)).unwrap();
         store.screen_shown_started(session, at(30)).unwrap();
