@@ -81,14 +81,7 @@ async fn upload(
 
 /// The recordings listed in the session's report.
 async fn listed(server: &TestServer, id: i64) -> Vec<Value> {
-    let reports = server.reports(&server.signed_in("tess").await).await;
-    let report = reports
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap()
-        .clone();
+    let report = server.tess_report(id).await;
     report["recordings"].as_array().unwrap().clone()
 }
 

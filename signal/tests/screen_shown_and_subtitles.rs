@@ -12,14 +12,7 @@ use serde_json::{Value, json};
 
 /// The session's `screen_shown` stretches in tess's reports.
 async fn stretches(server: &TestServer, id: i64) -> Vec<Value> {
-    let reports = server.reports(&server.signed_in("tess").await).await;
-    let report = reports
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap()
-        .clone();
+    let report = server.tess_report(id).await;
     report["screen_shown"].as_array().unwrap().clone()
 }
 
@@ -97,13 +90,7 @@ async fn only_the_running_console_says_it_shows_its_screen() {
     still_works(&mut console, &mut customer, id).await;
     console.send(json!({"type": "leave", "session": id})).await;
     customer.next_of("ended").await;
-    let reports = server.reports(&server.signed_in("tess").await).await;
-    let report = reports
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap();
+    let report = server.tess_report(id).await;
     let all = report["screen_shown"].as_array().unwrap();
     assert_eq!(all.len(), 2);
     assert_eq!(all[1]["stopped_at"], report["ended_at"]);

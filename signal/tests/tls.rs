@@ -7,29 +7,53 @@ use common::TestServer;
 use serde_json::json;
 use signal::config::TlsFiles;
 
+/// A server on HTTPS with a fresh self-signed certificate for `localhost`.
+struct HttpsServer {
+    server: TestServer,
+    cert: rcgen::CertifiedKey<rcgen::KeyPair>,
+    _files: tempfile::TempDir,
+}
+
+impl HttpsServer {
+    async fn start() -> HttpsServer {
+        let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+        let files = tempfile::tempdir().unwrap();
+        let (cert_path, key_path) = (files.path().join("cert.pem"), files.path().join("key.pem"));
+        std::fs::write(&cert_path, cert.cert.pem()).unwrap();
+        std::fs::write(&key_path, cert.signing_key.serialize_pem()).unwrap();
+        let server = TestServer::start_with(|c| {
+            c.tls = Some(TlsFiles {
+                cert: cert_path,
+                key: key_path,
+            })
+        })
+        .await;
+        HttpsServer {
+            server,
+            cert,
+            _files: files,
+        }
+    }
+
+    fn base(&self) -> String {
+        format!("https://localhost:{}", self.server.addr.port())
+    }
+
+    /// A client that trusts the certificate and finds `localhost` here.
+    fn client(&self) -> reqwest::ClientBuilder {
+        reqwest::Client::builder()
+            .add_root_certificate(
+                reqwest::Certificate::from_pem(self.cert.cert.pem().as_bytes()).unwrap(),
+            )
+            .resolve("localhost", self.server.addr)
+    }
+}
+
 #[tokio::test]
 async fn serves_https_with_secure_cookies_and_links() {
-    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let cert_path = dir.path().join("cert.pem");
-    let key_path = dir.path().join("key.pem");
-    std::fs::write(&cert_path, cert.cert.pem()).unwrap();
-    std::fs::write(&key_path, cert.signing_key.serialize_pem()).unwrap();
-
-    let server = TestServer::start_with(|c| {
-        c.tls = Some(TlsFiles {
-            cert: cert_path,
-            key: key_path,
-        })
-    })
-    .await;
-    let base = format!("https://localhost:{}", server.addr.port());
-    let client = reqwest::Client::builder()
-        .add_root_certificate(reqwest::Certificate::from_pem(cert.cert.pem().as_bytes()).unwrap())
-        .resolve("localhost", server.addr)
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    let https = HttpsServer::start().await;
+    let (server, base) = (&https.server, https.base());
+    let client = https.client().cookie_store(true).build().unwrap();
     let res = client
         .post(format!("{base}/api/login"))
         .json(&json!({"username": "tess", "password": common::PASSWORD}))
@@ -67,24 +91,9 @@ async fn a_session_runs_over_wss() {
     use tokio_tungstenite::tungstenite::Message;
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let (cert_path, key_path) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
-    std::fs::write(&cert_path, cert.cert.pem()).unwrap();
-    std::fs::write(&key_path, cert.signing_key.serialize_pem()).unwrap();
-    let server = TestServer::start_with(|c| {
-        c.tls = Some(TlsFiles {
-            cert: cert_path,
-            key: key_path,
-        })
-    })
-    .await;
-    let base = format!("https://localhost:{}", server.addr.port());
-    let http = reqwest::Client::builder()
-        .add_root_certificate(reqwest::Certificate::from_pem(cert.cert.pem().as_bytes()).unwrap())
-        .resolve("localhost", server.addr)
-        .build()
-        .unwrap();
+    let https = HttpsServer::start().await;
+    let (server, base, cert) = (&https.server, https.base(), &https.cert);
+    let http = https.client().build().unwrap();
     let res = http
         .post(format!("{base}/api/login"))
         .json(&json!({"username": "tess", "password": common::PASSWORD}))

@@ -158,6 +158,19 @@ impl TestServer {
         res.json().await.unwrap()
     }
 
+    /// Tess's report of session `id`.
+    #[allow(dead_code)] // not every test file reads reports
+    pub async fn tess_report(&self, id: i64) -> Value {
+        let reports = self.reports(&self.signed_in("tess").await).await;
+        reports
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .expect("the session is in tess's reports")
+            .clone()
+    }
+
     /// The `/metrics` text.
     pub async fn metrics(&self, client: &reqwest::Client) -> String {
         self.text(client, "/metrics").await
