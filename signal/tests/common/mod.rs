@@ -159,7 +159,6 @@ impl TestServer {
     }
 
     /// Tess's report of session `id`.
-    #[allow(dead_code)] // not every test file reads reports
     pub async fn tess_report(&self, id: i64) -> Value {
         let reports = self.reports(&self.signed_in("tess").await).await;
         reports
