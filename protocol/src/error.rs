@@ -63,6 +63,15 @@ pub enum ErrorCode {
     RecordingTooLarge,
     /// The session already has as many recordings as one session may.
     TooManyRecordings,
+    /// No helper was offered with this token (mistyped, or from another
+    /// server).
+    HelperTokenUnknown,
+    /// A helper already joined with this token; tokens are single use.
+    HelperTokenUsed,
+    /// The token's ten minutes ran out, or its session or permission ended.
+    HelperTokenExpired,
+    /// This server has no helper for the platform asked for.
+    HelperNotAvailable,
     /// A code this client version does not know.
     #[serde(other)]
     Unknown,
@@ -114,6 +123,18 @@ impl ErrorCode {
             ErrorCode::TooManyRecordings => {
                 "This session already has as many recordings as one session may have."
             }
+            ErrorCode::HelperTokenUnknown => {
+                "This Lifeline Helper does not belong to any support session. Download it again from the support page."
+            }
+            ErrorCode::HelperTokenUsed => {
+                "This Lifeline Helper was already used. Ask your technician to request remote control again."
+            }
+            ErrorCode::HelperTokenExpired => {
+                "This Lifeline Helper has expired. Ask your technician to request remote control again."
+            }
+            ErrorCode::HelperNotAvailable => {
+                "The Lifeline Helper is not available for this computer yet."
+            }
             ErrorCode::Unknown => "Something went wrong.",
         }
     }
@@ -158,6 +179,10 @@ impl ErrorCode {
             ErrorCode::TooManyConnections => "too_many_connections",
             ErrorCode::RecordingTooLarge => "recording_too_large",
             ErrorCode::TooManyRecordings => "too_many_recordings",
+            ErrorCode::HelperTokenUnknown => "helper_token_unknown",
+            ErrorCode::HelperTokenUsed => "helper_token_used",
+            ErrorCode::HelperTokenExpired => "helper_token_expired",
+            ErrorCode::HelperNotAvailable => "helper_not_available",
             ErrorCode::Unknown => "unknown",
         }
     }

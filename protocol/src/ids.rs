@@ -35,14 +35,29 @@ impl fmt::Display for RecordingId {
 pub enum Role {
     Technician,
     Customer,
+    /// The Lifeline Helper the customer runs for remote control: the
+    /// customer's computer, speaking for itself with its own peer link to
+    /// the technician's console.
+    Helper,
 }
 
 impl Role {
-    /// The other side of the session.
+    /// Whom this side's signalling goes to when it names nobody: the
+    /// customer's browser and the helper both talk to the technician; the
+    /// technician talks to the customer's browser unless it says `helper`.
     pub fn peer(self) -> Role {
         match self {
             Role::Technician => Role::Customer,
-            Role::Customer => Role::Technician,
+            Role::Customer | Role::Helper => Role::Technician,
+        }
+    }
+
+    /// The role as it appears on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Technician => "technician",
+            Role::Customer => "customer",
+            Role::Helper => "helper",
         }
     }
 }

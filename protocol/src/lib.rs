@@ -13,12 +13,15 @@
 //! - [`activity`]: what a console reports for a session's report (file
 //!   transfers), sent with `activity`.
 //! - [`limits`]: size limits both sides enforce.
+//! - [`helper`]: the Lifeline Helper's download: platforms, token lifetime,
+//!   and the trailer that binds a download to its session.
 //!
 //! `docs/protocol.md` describes the same protocol in prose for third-party clients.
 
 pub mod activity;
 pub mod api;
 pub mod error;
+pub mod helper;
 pub mod ids;
 pub mod limits;
 pub mod peer;

@@ -29,12 +29,35 @@ pub enum ClientMessage {
     },
     /// Technician: pick up a waiting session from the queue.
     Start { session: SessionId },
-    /// Either side: opaque WebRTC signalling (SDP, ICE) for the other side.
-    /// Technicians must name the session; customers leave it out.
+    /// Any member: opaque WebRTC signalling (SDP, ICE) for another member.
+    /// Technicians must name the session; customers and helpers leave it
+    /// out. `to` is for the technician only: `helper` sends it to the
+    /// session's Lifeline Helper instead of the customer's browser.
     Signal {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         session: Option<SessionId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<Role>,
         data: serde_json::Value,
+    },
+    /// Helper: the first frame of a Lifeline Helper's socket. `token` is the
+    /// single-use helper token from its download; `platform` says what it
+    /// runs on (`linux-x86_64`, ...). `unavailable` is set when the helper
+    /// cannot control this computer (no X11 display, Wayland): it joins only
+    /// to say why, so both people read it, and then leaves.
+    HelperJoin {
+        token: String,
+        platform: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unavailable: Option<String>,
+    },
+    /// Technician: switch the helper between View only (`false`) and
+    /// Control (`true`). The server tells the helper, which ignores input
+    /// while not controlling whatever the console sends, and the report
+    /// keeps the control periods.
+    ControlMode {
+        session: SessionId,
+        controlling: bool,
     },
     /// Technician: ask the customer for permission (e.g. to view the screen).
     ConsentRequest {
@@ -91,6 +114,39 @@ pub enum ServerMessage {
         /// ICE servers for this session's RTCPeerConnection. Per session so
         /// that short-lived TURN credentials can be minted per session.
         ice_servers: Vec<IceServer>,
+    },
+    /// Customer: remote control was allowed; the Lifeline Helper is ready
+    /// to download, bound to this session by a single-use token inside it.
+    /// `downloads` lists the platforms this server has a helper for (empty:
+    /// none, and remote control cannot go on). Downloading again is fine
+    /// until the helper joins or `expires_at` passes.
+    HelperOffer {
+        session: SessionId,
+        downloads: Vec<HelperDownload>,
+        #[serde(with = "time::serde::rfc3339")]
+        expires_at: OffsetDateTime,
+    },
+    /// Helper: its token was good; it now belongs to `session`, and may
+    /// answer the console's offer (`signal`).
+    HelperJoined {
+        session: SessionId,
+        technician: String,
+        customer: String,
+        ice_servers: Vec<IceServer>,
+    },
+    /// Customer and technician: the helper joined, left, or said it cannot
+    /// control this computer (`detail` says why, in the helper's words).
+    Helper {
+        session: SessionId,
+        status: HelperStatus,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        detail: Option<String>,
+    },
+    /// Customer, technician and helper: the technician switched between
+    /// View only and Control.
+    ControlMode {
+        session: SessionId,
+        controlling: bool,
     },
     /// Relayed signalling. `from` is stamped by the server.
     Signal {
@@ -174,12 +230,48 @@ pub struct QueueEntry {
     pub notes: String,
 }
 
-/// What the technician asks to do. Only screen view exists now; remote
-/// control and files arrive as new variants.
+/// What the technician asks to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConsentScope {
+    /// See the customer's screen, shared from the browser.
     ScreenView,
+    /// Drive the customer's mouse and keyboard through the Lifeline Helper.
+    RemoteControl,
+}
+
+impl ConsentScope {
+    /// The scope as it appears on the wire and in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentScope::ScreenView => "screen_view",
+            ConsentScope::RemoteControl => "remote_control",
+        }
+    }
+}
+
+/// Where a session's Lifeline Helper stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HelperStatus {
+    /// The helper joined with its token; the console may offer to it.
+    Joined,
+    /// The helper's socket closed (the customer closed it, Stop control,
+    /// or it lost the server).
+    Left,
+    /// The helper ran but cannot control this computer; see `detail`.
+    Unavailable,
+}
+
+/// One platform's helper download.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HelperDownload {
+    /// `linux-x86_64`, `linux-aarch64`, ...: [`crate::helper::PLATFORMS`].
+    pub platform: String,
+    /// Path on this server, token included; valid until the offer expires.
+    pub url: String,
+    /// The name to save it as.
+    pub file_name: String,
 }
 
 /// How a consent request ended, or that sharing stopped later.
@@ -289,6 +381,7 @@ mod tests {
             msg,
             ClientMessage::Signal {
                 session: None,
+                to: None,
                 data: json!({"sdp": "x"})
             }
         );
@@ -308,7 +401,17 @@ mod tests {
         });
         round_trip_client(ClientMessage::Signal {
             session: Some(SessionId(7)),
+            to: Some(Role::Helper),
             data: json!({"candidate": "a"}),
+        });
+        round_trip_client(ClientMessage::HelperJoin {
+            token: "abc".into(),
+            platform: "linux-x86_64".into(),
+            unavailable: Some("Wayland".into()),
+        });
+        round_trip_client(ClientMessage::ControlMode {
+            session: SessionId(7),
+            controlling: true,
         });
         round_trip_client(ClientMessage::ConsentRequest {
             session: SessionId(7),
@@ -422,6 +525,58 @@ mod tests {
             reason: EndReason::CustomerLeft,
         });
         round_trip_server(ServerMessage::error(ErrorCode::RateLimited));
+        round_trip_server(ServerMessage::HelperOffer {
+            session: SessionId(1),
+            downloads: vec![HelperDownload {
+                platform: "linux-x86_64".into(),
+                url: "/helper/download/linux-x86_64/abc".into(),
+                file_name: "lifeline-helper".into(),
+            }],
+            expires_at: at,
+        });
+        round_trip_server(ServerMessage::HelperJoined {
+            session: SessionId(1),
+            technician: "tess".into(),
+            customer: "Ann".into(),
+            ice_servers: vec![],
+        });
+        round_trip_server(ServerMessage::Helper {
+            session: SessionId(1),
+            status: HelperStatus::Unavailable,
+            detail: Some("Wayland".into()),
+        });
+        round_trip_server(ServerMessage::ControlMode {
+            session: SessionId(1),
+            controlling: false,
+        });
+    }
+
+    #[test]
+    fn helper_frames_have_the_documented_shape() {
+        let to_helper: ClientMessage = serde_json::from_value(
+            json!({"type": "signal", "session": 7, "to": "helper", "data": {}}),
+        )
+        .unwrap();
+        assert!(matches!(
+            to_helper,
+            ClientMessage::Signal {
+                to: Some(Role::Helper),
+                ..
+            }
+        ));
+        assert_eq!(
+            serde_json::to_value(ConsentScope::RemoteControl).unwrap(),
+            json!(ConsentScope::RemoteControl.as_str())
+        );
+        assert_eq!(
+            serde_json::to_value(ServerMessage::Helper {
+                session: SessionId(7),
+                status: HelperStatus::Joined,
+                detail: None,
+            })
+            .unwrap(),
+            json!({"type": "helper", "session": 7, "status": "joined"})
+        );
     }
 
     #[test]

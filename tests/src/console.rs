@@ -179,6 +179,10 @@ fn route(
         | ServerMessage::Ended { session, .. }
         | ServerMessage::ConsentRequest { session, .. }
         | ServerMessage::Recording { session, .. }
+        | ServerMessage::HelperOffer { session, .. }
+        | ServerMessage::HelperJoined { session, .. }
+        | ServerMessage::Helper { session, .. }
+        | ServerMessage::ControlMode { session, .. }
         | ServerMessage::Joined { session, .. } => Some(*session),
         ServerMessage::Error { session, .. } => *session,
         ServerMessage::Welcome { .. } => None,

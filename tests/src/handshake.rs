@@ -87,6 +87,7 @@ pub async fn run_session(
         for seq in 0..signals {
             customer
                 .send(&ClientMessage::Signal {
+                    to: None,
                     session: None,
                     data: stamp(epoch, seq),
                 })
@@ -95,6 +96,7 @@ pub async fn run_session(
             relay.push(since_stamp(epoch, &data)?);
 
             console.send(&ClientMessage::Signal {
+                to: None,
                 session: Some(id),
                 data: stamp(epoch, seq),
             })?;

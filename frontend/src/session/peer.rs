@@ -45,6 +45,7 @@ impl Peer {
         let signal = to(controller, move |c, data| {
             c.send(&ClientMessage::Signal {
                 session: named,
+                to: None,
                 data,
             })
         });

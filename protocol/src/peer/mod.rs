@@ -13,16 +13,27 @@
 //!   folders and text, JSON text for everything but file data, which goes
 //!   in binary [`chunk::Chunk`]s. Senders pace themselves on the
 //!   channel's buffered amount; [`offer`] holds the rules an offer keeps.
-//! - [`CONTROL`]: unordered and never retransmitted; reserved for remote
-//!   control, where a late pointer move is worth less than the next one.
+//! - [`CONTROL`] with [`control::PointerMove`]: unordered and never
+//!   retransmitted; pointer moves for remote control, where a late move is
+//!   worth less than the next one.
+//! - [`INPUT`] with [`input::InputMessage`]: reliable, ordered, JSON text;
+//!   clicks, keys, text, monitors and clipboard for remote control.
+//!   [`keys`] maps `KeyboardEvent.code` to the USB usages keys travel as.
+//!
+//! CHAT, SCREEN and FILES join the two browsers. CONTROL and INPUT join
+//! the technician's console to the Lifeline Helper on the customer's
+//! computer, on a peer connection of their own.
 //!
 //! The technician's side creates every channel (in-band, announced to the
-//! customer's side); a channel whose label a client does not know is left
+//! other side); a channel whose label a client does not know is left
 //! alone, and a message whose `type` it does not know is ignored.
 
 pub mod chat;
 pub mod chunk;
+pub mod control;
 pub mod files;
+pub mod input;
+pub mod keys;
 pub mod offer;
 pub mod screen;
 
@@ -74,6 +85,15 @@ pub const CONTROL: Channel = Channel {
     ordered: false,
     max_retransmits: Some(0),
     binary: true,
+};
+
+/// Remote control's clicks, keys, text, monitors and clipboard: every one
+/// must arrive, in order (a key released before it was pressed sticks).
+pub const INPUT: Channel = Channel {
+    label: "input",
+    ordered: true,
+    max_retransmits: None,
+    binary: false,
 };
 
 /// One message as it travels on a channel.
@@ -129,7 +149,13 @@ mod tests {
 
     #[test]
     fn every_channel_has_its_own_label() {
-        let labels = [CHAT.label, SCREEN.label, FILES.label, CONTROL.label];
+        let labels = [
+            CHAT.label,
+            SCREEN.label,
+            FILES.label,
+            CONTROL.label,
+            INPUT.label,
+        ];
         for (i, label) in labels.iter().enumerate() {
             assert!(!labels[i + 1..].contains(label), "{label} twice");
         }
@@ -141,5 +167,6 @@ mod tests {
         assert!(SCREEN.ordered && SCREEN.max_retransmits.is_none());
         assert!(FILES.ordered && FILES.max_retransmits.is_none() && FILES.binary);
         assert!(!CONTROL.ordered && CONTROL.max_retransmits == Some(0));
+        assert!(INPUT.ordered && INPUT.max_retransmits.is_none());
     }
 }

@@ -52,10 +52,7 @@ impl Hub {
 /// Built before taking the lock, which it then holds only to look up:
 /// the write itself happens after the lock is released.
 fn signal_frame(session: SessionId, from: Role, data: &RawValue) -> Frame {
-    let from = match from {
-        Role::Customer => "customer",
-        Role::Technician => "technician",
-    };
+    let from = from.as_str();
     Frame::from_json_text(format!(
         r#"{{"type":"signal","session":{},"from":"{from}","data":{}}}"#,
         session.0,

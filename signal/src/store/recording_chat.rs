@@ -27,10 +27,7 @@ impl Store {
         text: &str,
     ) -> Result<()> {
         let conn = self.conn();
-        let speaker_column = match from {
-            Role::Technician => "technician",
-            Role::Customer => "customer",
-        };
+        let speaker_column = from.as_str();
         exec_on(
             &conn,
             &format!(

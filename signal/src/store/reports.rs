@@ -24,10 +24,10 @@ const SELECT_REPORT: &str =
     "SELECT id, technician, customer, pin_suffix, pin_created_at, joined_at,
     started_at, ended_at, end_reason, notes FROM sessions";
 
-fn scope_str(scope: ConsentScope) -> &'static str {
-    match scope {
-        ConsentScope::ScreenView => "screen_view",
-    }
+fn parse_scope(s: &str) -> Option<ConsentScope> {
+    [ConsentScope::ScreenView, ConsentScope::RemoteControl]
+        .into_iter()
+        .find(|scope| scope.as_str() == s)
 }
 
 fn event_str(kind: ConsentEventKind) -> &'static str {
@@ -137,7 +137,7 @@ impl Store {
         exec_on(
             &self.conn(),
             "INSERT INTO consent_events (session_id, at, scope, event) VALUES (?1, ?2, ?3, ?4)",
-            params![id.0, to_unix(at), scope_str(scope), event_str(kind)],
+            params![id.0, to_unix(at), scope.as_str(), event_str(kind)],
         )?;
         Ok(())
     }
@@ -205,18 +205,24 @@ impl Store {
     fn consent_events(&self, id: SessionId) -> Result<Vec<ConsentEvent>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT at, event FROM consent_events WHERE session_id = ?1 ORDER BY rowid",
+            "SELECT at, scope, event FROM consent_events WHERE session_id = ?1 ORDER BY rowid",
         )?;
         let rows = stmt.query_map(params![id.0], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (at, event) = row?;
-            if let Some(event) = parse_event(&event) {
+            let (at, scope, event) = row?;
+            // A scope or event a newer version wrote is left out rather
+            // than misreported as another.
+            if let (Some(scope), Some(event)) = (parse_scope(&scope), parse_event(&event)) {
                 out.push(ConsentEvent {
                     at: from_unix(at),
-                    scope: ConsentScope::ScreenView,
+                    scope,
                     event,
                 });
             }

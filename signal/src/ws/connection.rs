@@ -260,7 +260,7 @@ impl Connection {
         }
         let relayed = match frames::parse_frame(text) {
             Ok(Parsed::Signal(frame)) => self.signal(frame.session, frame.data),
-            Ok(Parsed::Message(ClientMessage::Signal { session, data })) => {
+            Ok(Parsed::Message(ClientMessage::Signal { session, data, .. })) => {
                 match serde_json::value::to_raw_value(&data) {
                     Ok(raw) => self.signal(session, &raw),
                     Err(_) => Err(Refusal::new(ErrorCode::MalformedMessage)),
@@ -358,6 +358,10 @@ impl Connection {
             (Side::Customer(id), ClientMessage::ShareStopped { scope }) => {
                 hub.share_stopped(*id, conn, scope).await
             }
+            (Side::Customer(_), ClientMessage::HelperJoin { .. }) => {
+                Err(Refusal::new(ErrorCode::OutOfOrder)
+                    .saying("This connection is the customer's browser, not a helper."))
+            }
             (Side::Customer(id), ClientMessage::Leave { session }) => {
                 check_own(*id, session)?;
                 hub.customer_leaves(*id, conn);
@@ -368,6 +372,7 @@ impl Connection {
                 ClientMessage::Start { .. }
                 | ClientMessage::ConsentRequest { .. }
                 | ClientMessage::Activity { .. }
+                | ClientMessage::ControlMode { .. }
                 | ClientMessage::ScreenShown { .. },
             ) => Err(Refusal::new(ErrorCode::NotSignedIn)
                 .saying("Only a signed-in technician can do that.")),
@@ -395,6 +400,9 @@ impl Connection {
                     ClientMessage::Join { .. } => Err(Refusal::new(ErrorCode::OutOfOrder).saying(
                         "This connection is signed in as a technician; customers join from the customer page.",
                     )),
+                    ClientMessage::HelperJoin { .. } | ClientMessage::ControlMode { .. } => {
+                        Err(Refusal::new(ErrorCode::OutOfOrder).saying("Remote control is not available on this server yet."))
+                    }
                     ClientMessage::ConsentAnswer { .. } | ClientMessage::ShareStopped { .. } => {
                         Err(Refusal::new(ErrorCode::OutOfOrder).saying("Only the customer can answer or stop sharing."))
                     }

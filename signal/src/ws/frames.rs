@@ -52,6 +52,8 @@ pub const KNOWN_TYPES: &[&str] = &[
     "screen_shown",
     "leave",
     "activity",
+    "helper_join",
+    "control_mode",
 ];
 
 /// Parses one text frame.
@@ -117,7 +119,17 @@ mod tests {
             },
             ClientMessage::Signal {
                 session: None,
+                to: None,
                 data: serde_json::Value::Null,
+            },
+            ClientMessage::HelperJoin {
+                token: String::new(),
+                platform: String::new(),
+                unavailable: None,
+            },
+            ClientMessage::ControlMode {
+                session: SessionId(1),
+                controlling: false,
             },
             ClientMessage::ConsentRequest {
                 session: SessionId(1),

@@ -82,6 +82,7 @@ pub async fn run(
         sender
             .send(&ClientMessage::Signal {
                 session,
+                to: None,
                 data: payload::data(frame, epoch),
             })
             .await?;

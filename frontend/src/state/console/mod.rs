@@ -239,6 +239,10 @@ impl ConsoleState {
             ServerMessage::Joined { .. }
             | ServerMessage::Recording { .. }
             | ServerMessage::Signal { .. }
+            | ServerMessage::HelperOffer { .. }
+            | ServerMessage::HelperJoined { .. }
+            | ServerMessage::Helper { .. }
+            | ServerMessage::ControlMode { .. }
             | ServerMessage::ConsentRequest { .. } => {}
         }
     }

@@ -371,6 +371,10 @@ impl CustomerState {
             | ServerMessage::Queue { .. }
             | ServerMessage::QueueUpdate { .. }
             | ServerMessage::QueueRemove { .. }
+            | ServerMessage::HelperOffer { .. }
+            | ServerMessage::HelperJoined { .. }
+            | ServerMessage::Helper { .. }
+            | ServerMessage::ControlMode { .. }
             | ServerMessage::Signal { .. } => {}
         }
     }
