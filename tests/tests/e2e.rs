@@ -1,6 +1,6 @@
 //! End-to-end: the release server and the release web app in two headless
 //! Chromiums, a technician's and a customer's, through the whole support
-//! flow and its refusals (issue 3).
+//! flow and its refusals.
 //!
 //! These need `target/release/signal` and `dist/` (scripts/test builds both)
 //! and fail, saying so, when either is missing. Screenshots of both pages

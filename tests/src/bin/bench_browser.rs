@@ -1,4 +1,4 @@
-//! Benchmark of the web app in real browsers (issue 3): how long until the
+//! Benchmark of the web app in real browsers: how long until the
 //! technician sees the screen, how fast chat is, and how big the release
 //! app is.
 //!

@@ -1,4 +1,4 @@
-//! Benchmark of the release signalling server (issue 2): how many complete
+//! Benchmark of the release signalling server: how many complete
 //! support-session handshakes per second it carries, how quickly it relays
 //! signalling, and how much memory a waiting session costs.
 //!
