@@ -227,20 +227,23 @@ impl ConsoleState {
                 scope: ConsentScope::RemoteControl,
                 outcome,
             } => self.on_live_tab(session, |tab| {
-                tab.control.on_consent(outcome, &mut tab.transcript, now_ms)
+                let control = std::rc::Rc::make_mut(&mut tab.control);
+                control.on_consent(outcome, &mut tab.transcript, now_ms)
             }),
             ServerMessage::Helper {
                 session,
                 status,
                 detail,
             } => self.on_live_tab(session, |tab| {
-                tab.control
-                    .on_helper(status, detail, &mut tab.transcript, now_ms)
+                let control = std::rc::Rc::make_mut(&mut tab.control);
+                control.on_helper(status, detail, &mut tab.transcript, now_ms)
             }),
             ServerMessage::ControlMode {
                 session,
                 controlling,
-            } => self.on_live_tab(session, |tab| tab.control.on_mode(controlling)),
+            } => self.on_live_tab(session, |tab| {
+                std::rc::Rc::make_mut(&mut tab.control).on_mode(controlling)
+            }),
             ServerMessage::Ended { session, reason } => {
                 self.tabs.update(session, |tab| tab.end(reason));
             }

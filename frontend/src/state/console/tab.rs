@@ -86,7 +86,7 @@ pub struct SessionTab {
     /// The technician's own screen, shown to the customer.
     pub showing: Showing,
     /// Remote control through the Lifeline Helper.
-    pub control: RemoteControl,
+    pub control: std::rc::Rc<RemoteControl>,
 }
 
 /// Everything that changes one tab.
@@ -158,7 +158,7 @@ impl SessionTab {
             recording: Recording::Off,
             transfers: Default::default(),
             showing: Showing::Off,
-            control: RemoteControl::default(),
+            control: Default::default(),
         }
     }
 
@@ -276,7 +276,7 @@ impl SessionTab {
             TabAction::ShowStopped { at_ms } => self.showing_ends(Notice::ShownStopped, at_ms),
             TabAction::ShowClosed { at_ms } => self.showing_ends(Notice::ShownClosed, at_ms),
             TabAction::Control(_) if !self.is_live() => {}
-            TabAction::Control(action) => self.control.apply(action),
+            TabAction::Control(action) => std::rc::Rc::make_mut(&mut self.control).apply(action),
         }
     }
 
@@ -329,7 +329,7 @@ impl SessionTab {
         self.quality = None;
         self.peer = PeerStatus::Closed;
         self.showing = Showing::Off;
-        self.control.end();
+        std::rc::Rc::make_mut(&mut self.control).end();
         if !matches!(self.recording, Recording::Failed(_)) {
             self.recording = Recording::Off;
         }
