@@ -76,10 +76,8 @@ impl CustomerControl {
                     transcript.notice(Notice::HelperLeft, at_ms);
                 }
             }
-            ServerMessage::ControlMode { controlling, .. } => {
-                if self.helper == Helper::Joined {
-                    self.controlling = Some(controlling);
-                }
+            ServerMessage::ControlMode { controlling, .. } if self.helper == Helper::Joined => {
+                self.controlling = Some(controlling);
             }
             _ => {}
         }
