@@ -47,6 +47,11 @@ impl CustomerControl {
         if outcome != ConsentOutcome::Allowed {
             self.offer = None;
             self.controlling = None;
+            // The server closes the helper next; its leaving is part of
+            // this stop, not news of its own.
+            if self.helper == Helper::Joined {
+                self.helper = Helper::Absent;
+            }
         }
         transcript.notice(notice, at_ms);
     }
