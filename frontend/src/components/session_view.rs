@@ -1,5 +1,6 @@
 //! One started session in the console: the live screen with its controls,
-//! connection state and quality on the left; chat and notes on the right.
+//! connection state and quality on the left, remote control below it;
+//! chat and notes on the right.
 
 use std::rc::Rc;
 

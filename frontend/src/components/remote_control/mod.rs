@@ -13,8 +13,10 @@ use std::rc::Rc;
 use web_sys::MediaStream;
 use yew::prelude::*;
 
+use crate::components::session_view::peer_label;
 use crate::i18n::{Texts, fill, use_texts};
 use crate::remote::ControlClick;
+use crate::state::PeerStatus;
 use crate::state::console::{Permission, RemoteControl};
 use crate::state::control::Helper;
 use screen::HelperScreen;
@@ -67,13 +69,22 @@ pub fn RemoteControlPanel(props: &RemoteControlProps) -> Html {
         }
     };
     let tone = match control.helper {
+        Helper::Joined if control.peer == PeerStatus::Failed => "bad",
         Helper::Joined => "ok",
         Helper::Unavailable(_) | Helper::Left => "bad",
         Helper::Absent => "neutral",
     };
     html! {
         <section class="remote-control" aria-label={t.request_control}>
-            <p class={classes!("helper-status", tone)} role="status">{ status }</p>
+            <p class={classes!("helper-status", tone)} role="status">
+                { status }
+                if control.helper_in() {
+                    { " " }
+                    <span class="helper-peer">
+                        { texts.connection }{ ": " }{ peer_label(texts, control.peer) }
+                    </span>
+                }
+            </p>
             if control.helper_in() {
                 <div class="control-modes" role="group">
                     { mode_button(false, "control-mode-view", t.mode_view) }

@@ -188,6 +188,9 @@ impl Inner {
     fn queue_move(this: &Rc<Inner>, session: SessionId, point: Option<Point>) -> bool {
         let weak = Rc::downgrade(this);
         this.with_helper(session, |h| {
+            if !h.driver.controlling() {
+                return false;
+            }
             h.pending_move = Some(point);
             if h.frame.is_none() {
                 h.frame = Some(request_animation_frame(move |_| {
@@ -201,7 +204,7 @@ impl Inner {
                     }
                 }));
             }
-            h.driver.controlling()
+            true
         })
         .unwrap_or(false)
     }
