@@ -152,3 +152,24 @@ pub fn focus(id: &str) {
         let _ = el.focus();
     }
 }
+
+/// `navigator.platform` and the user agent, to pick a helper download.
+pub fn platform_and_agent() -> (String, String) {
+    web_sys::window()
+        .map(|w| {
+            let navigator = w.navigator();
+            (
+                navigator.platform().unwrap_or_default(),
+                navigator.user_agent().unwrap_or_default(),
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// Selects an element's text, so a person can copy it with Ctrl+C where
+/// the page may not write to the clipboard.
+pub fn select_text(element: &web_sys::Element) {
+    if let Some(selection) = web_sys::window().and_then(|w| w.get_selection().ok().flatten()) {
+        let _ = selection.select_all_children(element);
+    }
+}

@@ -10,6 +10,8 @@
 //! - [`location`]: the socket URL and the `?code=` prefill, from the page's address.
 //! - [`signal_data`]: the JSON shape of WebRTC signalling inside `signal` frames.
 //! - [`qr`]: the PIN link as an inline SVG QR code.
+//! - [`remote`]: remote control's plain logic: point mapping, wheel
+//!   notches, what input is sent, the helper download to offer.
 //!
 //! Browser only (`wasm32`):
 //! - `app`: the root component; picks the page from the path.
@@ -29,6 +31,7 @@ pub mod format;
 pub mod i18n;
 pub mod location;
 pub mod qr;
+pub mod remote;
 pub mod signal_data;
 pub mod state;
 

@@ -7,6 +7,7 @@
 //! - `{"candidate": {"candidate": "...", "sdpMid": "0", "sdpMLineIndex": 0}}`
 //! - `{"candidate": null}`: end of candidates (may be omitted).
 
+use protocol::Role;
 use serde::{Deserialize, Serialize};
 
 /// One signalling message between the two peers.
@@ -70,6 +71,31 @@ impl SignalData {
 
     pub fn to_value(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// Which of a page's peer connections a relayed `signal` is for. The
+/// console has two per session once remote control runs: the customer's
+/// browser and the Lifeline Helper; a signal must reach the one it came
+/// from, whatever else the session has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignalTarget {
+    /// The other browser of the session.
+    Browser,
+    /// The session's Lifeline Helper (the console only).
+    Helper,
+    /// No connection of ours talks to that sender.
+    Nobody,
+}
+
+/// Where a signal from `from` goes on the page of `me`.
+pub fn signal_target(me: Role, from: Role) -> SignalTarget {
+    match (me, from) {
+        (Role::Technician, Role::Customer) | (Role::Customer, Role::Technician) => {
+            SignalTarget::Browser
+        }
+        (Role::Technician, Role::Helper) => SignalTarget::Helper,
+        _ => SignalTarget::Nobody,
     }
 }
 

@@ -173,3 +173,36 @@ async fn a_closed_link_refuses_paced_sends() {
     tech.borrow().as_ref().unwrap().close();
     assert!(files.send_paced(&Chunk(vec![1])).await.is_err());
 }
+
+/// The console's offer to a Lifeline Helper, which only answers: it must
+/// already ask for the helper's video (receive only) and carry the data
+/// channels, since the helper adds nothing of its own to negotiate.
+#[wasm_bindgen_test]
+async fn an_offer_to_the_helper_asks_for_its_video_and_carries_the_channels() {
+    use protocol::peer::control::PointerMove;
+    use protocol::peer::input::InputMessage;
+
+    let sent: Rc<RefCell<Vec<serde_json::Value>>> = Default::default();
+    let sink = sent.clone();
+    let events = PeerEvents {
+        signal: Box::new(move |data| sink.borrow_mut().push(data)),
+        status: Box::new(|_| {}),
+        remote_stream: Box::new(|_| {}),
+    };
+    let link = PeerLink::new(&[], Role::Technician, events).unwrap();
+    link.receive_video();
+    let _control = link.open_channel(|_: PointerMove| {});
+    let _input = link.open_channel(|_: InputMessage| {});
+    let offer = || {
+        sent.borrow()
+            .iter()
+            .find_map(|d| d["description"]["sdp"].as_str().map(str::to_owned))
+    };
+    until("the offer", 5.0, || offer().is_some()).await;
+    let sdp = offer().unwrap();
+    assert_eq!(sent.borrow()[0]["description"]["type"], "offer");
+    assert!(sdp.contains("m=video"), "{sdp}");
+    assert!(sdp.contains("a=recvonly"), "{sdp}");
+    assert!(sdp.contains("m=application"), "{sdp}");
+    assert!(!sdp.contains("m=audio"), "{sdp}");
+}

@@ -44,6 +44,16 @@ fn notice_text(t: &Texts, side: Role, event: Notice, peer: &str) -> String {
         (Role::Technician | Role::Helper, Notice::ShownStopped) => t.notice_showing_stopped,
         (Role::Technician | Role::Helper, Notice::ShownClosed) => t.notice_showing_closed,
         (_, Notice::ShowFailed) => t.notice_showing_failed,
+        (Role::Customer, Notice::ControlAllowed) => t.control.notice_allowed_c,
+        (Role::Customer, Notice::ControlDenied) => t.control.notice_denied_c,
+        (Role::Customer, Notice::ControlTimedOut) => t.control.notice_timed_out_c,
+        (Role::Customer, Notice::ControlStopped) => t.control.notice_stopped_c,
+        (Role::Customer, Notice::HelperLeft) => t.control.notice_helper_left_c,
+        (Role::Technician | Role::Helper, Notice::ControlAllowed) => t.control.notice_allowed_t,
+        (Role::Technician | Role::Helper, Notice::ControlDenied) => t.control.notice_denied_t,
+        (Role::Technician | Role::Helper, Notice::ControlTimedOut) => t.control.notice_timed_out_t,
+        (Role::Technician | Role::Helper, Notice::ControlStopped) => t.control.notice_stopped_t,
+        (Role::Technician | Role::Helper, Notice::HelperLeft) => t.control.notice_helper_left_t,
     };
     fill(template, &[("name", peer)])
 }

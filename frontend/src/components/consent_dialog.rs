@@ -1,7 +1,9 @@
-//! The customer's consent dialog: who asks, what they will see, Allow or
-//! Deny, and how long until silence counts as Deny. Escape denies, since
+//! The customer's consent dialog: who asks, what they will see (or, for
+//! remote control, that a small program must run), Allow or Deny, and
+//! how long until silence counts as Deny. Escape denies, since
 //! the safe answer must always be the easy one.
 
+use protocol::ws::ConsentScope;
 use yew::prelude::*;
 
 use crate::browser;
@@ -14,6 +16,8 @@ use crate::state::customer::ShareKind;
 #[derive(Properties, PartialEq)]
 pub struct ConsentDialogProps {
     pub technician: AttrValue,
+    /// What is asked: screen view or remote control.
+    pub scope: ConsentScope,
     /// Local Unix ms when the request lapses.
     pub deadline_ms: f64,
     /// What Allow shares on this device.
@@ -42,10 +46,12 @@ pub fn ConsentDialog(props: &ConsentDialogProps) -> Html {
     use_effect_with((), |_| browser::focus("deny"));
 
     let name = props.technician.as_str();
-    let body = match props.kind {
-        ShareKind::Screen => fill(t.consent_body, &[("name", name)]),
-        ShareKind::Camera => fill(t.consent_camera_body, &[("name", name)]),
+    let (title, body) = match (props.scope, props.kind) {
+        (ConsentScope::RemoteControl, _) => (t.control.consent_title_c, t.control.consent_body_c),
+        (ConsentScope::ScreenView, ShareKind::Screen) => (t.consent_title, t.consent_body),
+        (ConsentScope::ScreenView, ShareKind::Camera) => (t.consent_title, t.consent_camera_body),
     };
+    let body = fill(body, &[("name", name)]);
     let allow = {
         let cb = props.on_answer.clone();
         Callback::from(move |_: MouseEvent| cb.emit(true))
@@ -74,7 +80,7 @@ pub fn ConsentDialog(props: &ConsentDialogProps) -> Html {
                 aria-describedby="consent-body"
                 {onkeydown}
             >
-                <h2 id="consent-title">{ fill(t.consent_title, &[("name", name)]) }</h2>
+                <h2 id="consent-title">{ fill(title, &[("name", name)]) }</h2>
                 <p id="consent-body">{ body }</p>
                 <p class="countdown">
                     { fill(t.consent_countdown, &[("time", &minutes_seconds(left))]) }

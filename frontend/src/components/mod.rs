@@ -4,9 +4,12 @@
 
 pub mod chat;
 pub mod consent_dialog;
+pub mod control_banner;
+pub mod helper_offer;
 pub mod lang_switch;
 pub mod pin_card;
 pub mod queue;
+pub mod remote_control;
 pub mod reports;
 pub mod session_files;
 pub mod session_view;

@@ -1,5 +1,6 @@
 //! One started session in the console: the live screen with its controls,
-//! connection state and quality on the left; chat and notes on the right.
+//! connection state and quality on the left, remote control below it;
+//! chat and notes on the right.
 
 use std::rc::Rc;
 
@@ -10,11 +11,13 @@ use yew::prelude::*;
 
 use crate::components::NOTES_SAVE_DELAY_MS;
 use crate::components::chat::Chat;
+use crate::components::remote_control::RemoteControlPanel;
 use crate::components::session_files::SessionFiles;
 use crate::components::video_view::VideoView;
 use crate::i18n::use_texts;
 use crate::i18n::{Texts, fill};
 use crate::picked::FileClick;
+use crate::remote::ControlClick;
 use crate::state::PeerStatus;
 use crate::state::console::{Fit, Recording, Save, Screen, SessionTab, Showing};
 
@@ -36,6 +39,12 @@ pub struct SessionViewProps {
     pub on_close: Callback<SessionId>,
     /// A click in the files or text panel.
     pub on_files: Callback<(SessionId, FileClick)>,
+    /// The Lifeline Helper's screen, while remote control runs.
+    #[prop_or_default]
+    pub helper_stream: Option<MediaStream>,
+    /// A remote-control click; answers whether the event was used.
+    #[prop_or(Callback::from(|_| false))]
+    pub on_control: Callback<(SessionId, ControlClick), bool>,
 }
 
 /// The connection state in words.
@@ -81,6 +90,16 @@ pub fn SessionView(props: &SessionViewProps) -> Html {
     let request = {
         let cb = props.on_request_screen.clone();
         Callback::from(move |_: MouseEvent| cb.emit(id))
+    };
+    let on_control = {
+        let cb = props.on_control.clone();
+        Callback::from(move |click: ControlClick| cb.emit((id, click)))
+    };
+    let control_request = {
+        let cb = on_control.clone();
+        Callback::from(move |_: MouseEvent| {
+            cb.emit(ControlClick::Request);
+        })
     };
     let record = {
         let cb = props.on_record.clone();
@@ -205,6 +224,10 @@ pub fn SessionView(props: &SessionViewProps) -> Html {
                                 onclick={request} disabled={!tab.can_request_screen()}>
                                 { t.request_screen }
                             </button>
+                            <button id="request-control" type="button" class="button secondary"
+                                onclick={control_request} disabled={!tab.control.can_request()}>
+                                { t.control.request_control }
+                            </button>
                             if recording_now {
                                 <button id="stop-recording" type="button" class="button secondary"
                                     onclick={stop_recording}>
@@ -271,6 +294,11 @@ pub fn SessionView(props: &SessionViewProps) -> Html {
                         <p class="screen-placeholder" role="status">{ screen_text }</p>
                     }
                 </div>
+                if live {
+                    <RemoteControlPanel control={tab.control.clone()}
+                        customer={AttrValue::from(tab.customer.clone())}
+                        stream={props.helper_stream.clone()} on_click={on_control} />
+                }
             </div>
             <aside class="session-side">
                 <Chat transcript={tab.transcript.clone()} side={Role::Technician}

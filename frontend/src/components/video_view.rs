@@ -16,6 +16,22 @@ pub struct VideoViewProps {
     pub label: AttrValue,
 }
 
+/// Shows `stream` (or nothing) in a video element, muted and playing.
+pub fn play(el: &HtmlMediaElement, stream: Option<&MediaStream>) {
+    // The `muted` attribute only sets the default on elements the
+    // parser did not create; autoplay needs the property.
+    el.set_muted(true);
+    el.set_src_object(stream);
+    if let Some(playing) = stream.and_then(|_| el.play().ok()) {
+        // Autoplay of muted video is allowed everywhere; the promise
+        // fails only when a newer stream replaces this one first.
+        // Awaiting it keeps that out of the console.
+        spawn_local(async move {
+            let _ = JsFuture::from(playing).await;
+        });
+    }
+}
+
 #[component]
 pub fn VideoView(props: &VideoViewProps) -> Html {
     let video = use_node_ref();
@@ -23,18 +39,7 @@ pub fn VideoView(props: &VideoViewProps) -> Html {
         let video = video.clone();
         use_effect_with(props.stream.clone(), move |stream| {
             if let Some(el) = video.cast::<HtmlMediaElement>() {
-                // The `muted` attribute only sets the default on elements the
-                // parser did not create; autoplay needs the property.
-                el.set_muted(true);
-                el.set_src_object(stream.as_ref());
-                if let Some(playing) = stream.as_ref().and_then(|_| el.play().ok()) {
-                    // Autoplay of muted video is allowed everywhere; the
-                    // promise fails only when a newer stream replaces this
-                    // one first. Awaiting it keeps that out of the console.
-                    spawn_local(async move {
-                        let _ = JsFuture::from(playing).await;
-                    });
-                }
+                play(&el, stream.as_ref());
             }
         });
     }

@@ -197,4 +197,5 @@ pub(super) const TEXTS: Texts = Texts {
     refresh: "Refresh",
     col_transfers: "Files",
     files: &super::files::EN,
+    control: &super::control::EN,
 };

@@ -8,11 +8,13 @@
 //! - this file: [`Lang`], how one is picked, and [`fill`];
 //! - [`texts`]: the [`Texts`] fields and the sentences built from them;
 //! - [`files`]: the files and text panel's strings, which `Texts` points to;
+//! - [`control`]: remote control's strings, pointed to the same way;
 //! - `context` (browser only): the language in use, provided to every
 //!   component, and `use_texts` to read this page's strings.
 
 #[cfg(target_arch = "wasm32")]
 mod context;
+pub mod control;
 mod en;
 pub mod files;
 mod nb;

@@ -196,4 +196,5 @@ pub(super) const TEXTS: Texts = Texts {
     refresh: "Oppdater",
     col_transfers: "Filer",
     files: &super::files::NB,
+    control: &super::control::NB,
 };

@@ -196,4 +196,5 @@ pub(super) const TEXTS: Texts = Texts {
     refresh: "Обновить",
     col_transfers: "Файлы",
     files: &super::files::RU,
+    control: &super::control::RU,
 };

@@ -232,6 +232,8 @@ pub struct Texts {
 
     // Files and text, on both pages
     pub files: &'static super::files::FileTexts,
+    // Remote control, on both pages
+    pub control: &'static super::control::ControlTexts,
 
     // Showing the technician's screen to the customer, and chat subtitles
     /// `{name}`: the technician. Above the technician's screen on the customer's page.

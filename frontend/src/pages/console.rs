@@ -219,7 +219,7 @@ fn session_view(
         let dispatch = dispatch.clone();
         Callback::from(move |id| dispatch.dispatch(f(id)))
     };
-    let (d1, d2, d3) = (desk.clone(), desk.clone(), desk.clone());
+    let (d1, d2, d3, d4) = (desk.clone(), desk.clone(), desk.clone(), desk.clone());
     let (r1, r2) = (dispatch.clone(), dispatch.clone());
     html! {
         <SessionView
@@ -238,6 +238,8 @@ fn session_view(
             on_end={on_desk(TechnicianDesk::end)}
             on_close={on_tab(Action::Close)}
             on_files={Callback::from(move |(id, click)| d3.files_click(id, click))}
+            helper_stream={desk.helper_stream(tab.id)}
+            on_control={Callback::from(move |(id, click)| d4.control(id, click))}
         />
     }
 }

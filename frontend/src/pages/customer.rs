@@ -9,6 +9,8 @@ use yew::prelude::*;
 use crate::browser;
 use crate::components::chat::Chat;
 use crate::components::consent_dialog::ConsentDialog;
+use crate::components::control_banner::ControlBanner;
+use crate::components::helper_offer::HelperOfferPanel;
 use crate::components::lang_switch::LangSwitch;
 use crate::components::session_files::SessionFiles;
 use crate::components::sharing_banner::SharingBanner;
@@ -19,6 +21,7 @@ use crate::i18n::{Texts, fill};
 use crate::location::code_from_query;
 use crate::media;
 use crate::session::customer::CustomerSession;
+use crate::state::control::Helper;
 use crate::state::customer::{Action, CustomerState, Sharing, Shown, Stage};
 use crate::state::{PeerStatus, Problem};
 
@@ -59,7 +62,8 @@ pub fn CustomerPage() -> Html {
     let dialog = state.consent.as_ref().map(|prompt| {
         let on_answer = {
             let session = session.clone();
-            Callback::from(move |allowed: bool| session.answer_consent(allowed))
+            let scope = prompt.scope;
+            Callback::from(move |allowed: bool| session.answer_consent(scope, allowed))
         };
         let on_expired = {
             let session = session.clone();
@@ -68,6 +72,7 @@ pub fn CustomerPage() -> Html {
         html! {
             <ConsentDialog
                 technician={AttrValue::from(prompt.technician.clone())}
+                scope={prompt.scope}
                 deadline_ms={prompt.deadline_ms}
                 kind={media::share_kind()}
                 {on_answer}
@@ -268,6 +273,7 @@ fn session_card(
                     stream={session.shown_stream()} on_close={on_close_shown} />
             }
             { sharing }
+            { remote_control(t, state, session) }
             if show_chat {
                 <Chat
                     transcript={state.transcript.clone()}
@@ -281,5 +287,43 @@ fn session_card(
                     enabled={state.stage == Stage::Connected} on_click={on_files} />
             }
         </section>
+    }
+}
+
+/// Remote control's part of the session card: the helper's steps, the
+/// banner with Stop control, or why control cannot work here.
+fn remote_control(
+    t: &'static Texts,
+    state: &UseReducerHandle<CustomerState>,
+    session: &CustomerSession,
+) -> Html {
+    let control = &state.control;
+    let technician = AttrValue::from(state.technician.clone());
+    let offer = control.offer.as_ref().map(|offer| {
+        let (platform, user_agent) = browser::platform_and_agent();
+        html! {
+            <HelperOfferPanel offer={offer.clone()} technician={technician.clone()}
+                platform={AttrValue::from(platform)} user_agent={AttrValue::from(user_agent)} />
+        }
+    });
+    let banner = control.controlling.map(|controlling| {
+        let session = session.clone();
+        let on_stop = Callback::from(move |()| session.stop_control());
+        html! { <ControlBanner technician={technician.clone()} {controlling} {on_stop} /> }
+    });
+    let unavailable = match &control.helper {
+        Helper::Unavailable(detail) => html! {
+            <p id="helper-unavailable" class="helper-unavailable" role="status">
+                { fill(t.control.helper_unavailable_c, &[("detail", detail)]) }
+            </p>
+        },
+        _ => html! {},
+    };
+    html! {
+        <>
+            { banner.unwrap_or_default() }
+            { offer.unwrap_or_default() }
+            { unavailable }
+        </>
     }
 }

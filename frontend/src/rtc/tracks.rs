@@ -5,7 +5,10 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
-use web_sys::{MediaStream, MediaStreamTrack, RtcRtpSender, RtcSignalingState, RtcTrackEvent};
+use web_sys::{
+    MediaStream, MediaStreamTrack, RtcRtpSender, RtcRtpTransceiverDirection, RtcRtpTransceiverInit,
+    RtcSignalingState, RtcTrackEvent,
+};
 
 use super::{Link, PeerLink};
 
@@ -39,6 +42,19 @@ impl PeerLink {
             let sender = link.pc.add_track_0(&track, stream);
             link.tracks.senders.borrow_mut().push(sender);
         }
+    }
+
+    /// Asks for one video track from the other side while sending none:
+    /// the Lifeline Helper only answers, so the console's offer must
+    /// already hold the place for the helper's screen.
+    pub fn receive_video(&self) {
+        let link = &self.link;
+        if link.closed.get() {
+            return;
+        }
+        let init = RtcRtpTransceiverInit::new();
+        init.set_direction(RtcRtpTransceiverDirection::Recvonly);
+        link.pc.add_transceiver_with_str_and_init("video", &init);
     }
 
     /// Stops sending the screen; renegotiates. The caller stops the capture.

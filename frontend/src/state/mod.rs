@@ -6,12 +6,15 @@
 //! - [`console`]: the technician console, split by concern: sign-in, PIN
 //!   card, queue, one tab per session, reports.
 //! - [`transcript`]: a session's chat and notices, shared by both pages.
+//! - [`control`]: the Lifeline Helper's presence, shared by both pages'
+//!   remote-control state.
 //! - [`transfers`]: files, folders and text sent either way, shared by
 //!   both pages.
 //! - This file: what else both share: problems to show, the state of the
 //!   direct connection, and how a chat line is cleaned up before sending.
 
 pub mod console;
+pub mod control;
 pub mod customer;
 pub mod transcript;
 pub mod transfers;

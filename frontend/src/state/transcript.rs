@@ -48,6 +48,16 @@ pub enum Notice {
     ShownClosed,
     /// The technician's screen could not be captured.
     ShowFailed,
+    /// The customer allowed remote control.
+    ControlAllowed,
+    /// The customer said no to remote control.
+    ControlDenied,
+    /// Nobody answered the remote-control request in time.
+    ControlTimedOut,
+    /// Remote control stopped after it was allowed.
+    ControlStopped,
+    /// The Lifeline Helper left while it was connected.
+    HelperLeft,
 }
 
 /// The entries of one session, oldest first; cheap to clone.

@@ -8,6 +8,7 @@ use frontend::pages::customer::CustomerPage;
 use frontend::state::customer::ShareKind;
 use frontend::state::{Entry, Notice, Speaker, Transcript};
 use protocol::Role;
+use protocol::ws::ConsentScope;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -82,6 +83,7 @@ async fn consent_dialog_names_the_technician_and_answers() {
     let (on_expired, expired) = recorder::<()>();
     let props = ConsentDialogProps {
         technician: AttrValue::from("Tess"),
+        scope: ConsentScope::ScreenView,
         deadline_ms: js_sys::Date::now() + 300_000.0,
         kind: ShareKind::Screen,
         on_answer,
@@ -108,6 +110,7 @@ async fn consent_dialog_expires_by_itself() {
     let (on_expired, expired) = recorder::<()>();
     let props = ConsentDialogProps {
         technician: AttrValue::from("Tess"),
+        scope: ConsentScope::ScreenView,
         deadline_ms: js_sys::Date::now() - 1.0,
         kind: ShareKind::Camera,
         on_answer,

@@ -8,6 +8,7 @@
 
 #![cfg(target_arch = "wasm32")]
 
+mod control;
 mod customer;
 mod pin_card;
 mod session;

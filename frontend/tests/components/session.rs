@@ -89,6 +89,7 @@ fn tab(ended: Option<EndReason>) -> SessionTab {
         recording: Recording::Off,
         transfers: Default::default(),
         showing: Showing::Off,
+        control: Default::default(),
     }
 }
 
@@ -124,6 +125,8 @@ fn session_props(tab: SessionTab) -> (SessionViewProps, Rc<RefCell<Vec<String>>>
         on_end: Callback::from(move |_| f()),
         on_close: Callback::from(move |_| g()),
         on_files: Callback::from(|_| {}),
+        helper_stream: None,
+        on_control: Callback::from(|_| false),
     };
     (props, log)
 }

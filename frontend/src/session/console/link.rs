@@ -8,7 +8,7 @@ use gloo::timers::callback::Timeout;
 use protocol::activity::{Activity, TransferRecord};
 use protocol::peer::chat::ChatMessage;
 use protocol::peer::screen::ScreenMessage;
-use protocol::ws::ConsentOutcome;
+use protocol::ws::{ConsentOutcome, ConsentScope, HelperStatus};
 use protocol::{ClientMessage, ErrorCode, Role, ServerMessage, SessionId};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::MediaStream;
@@ -18,6 +18,7 @@ use crate::browser;
 use crate::net::api;
 use crate::session::peer::chat_line;
 use crate::session::wiring::{self, Controller};
+use crate::signal_data::{SignalTarget, signal_target};
 use crate::state::console::{Action, TabAction};
 use crate::state::transfers::TransferAction;
 use crate::state::{PeerStatus, Problem};
@@ -109,6 +110,27 @@ impl Inner {
     }
 }
 
+impl Inner {
+    /// A relayed signal goes to the connection of whoever sent it: the
+    /// customer's browser or the helper, never the other.
+    fn route_signal(&self, session: SessionId, from: Role, data: &serde_json::Value) {
+        let sessions = self.sessions.borrow();
+        let Some(live) = sessions.get(&session) else {
+            return;
+        };
+        match signal_target(Role::Technician, from) {
+            SignalTarget::Browser => live.peer.link.handle_signal(data),
+            SignalTarget::Helper => match &live.helper {
+                Some(helper) => helper.handle_signal(data),
+                None => browser::log("lifeline: helper signal without a helper link ignored"),
+            },
+            SignalTarget::Nobody => {
+                browser::log(&format!("lifeline: signal from {from:?} ignored"))
+            }
+        }
+    }
+}
+
 impl Controller for Inner {
     fn send(&self, message: &ClientMessage) {
         self.send_frame(message);
@@ -122,16 +144,33 @@ impl Controller for Inner {
                 ice_servers,
                 ..
             } => Inner::open_peer(self, *session, ice_servers),
-            ServerMessage::Signal { session, data, .. } => {
-                if let Some(live) = self.sessions.borrow().get(session) {
-                    live.peer.link.handle_signal(data);
-                }
-            }
+            ServerMessage::Signal {
+                session,
+                from,
+                data,
+            } => self.route_signal(*session, *from, data),
             ServerMessage::Consent {
-                session, outcome, ..
+                session,
+                scope: ConsentScope::ScreenView,
+                outcome,
             } if *outcome != ConsentOutcome::Allowed => {
                 Inner::set_stream(self, *session, None);
             }
+            ServerMessage::Consent {
+                session,
+                scope: ConsentScope::RemoteControl,
+                outcome,
+            } if *outcome != ConsentOutcome::Allowed => self.close_helper(*session),
+            ServerMessage::Helper {
+                session, status, ..
+            } => match status {
+                HelperStatus::Joined => Inner::open_helper(self, *session),
+                HelperStatus::Left | HelperStatus::Unavailable => self.close_helper(*session),
+            },
+            ServerMessage::ControlMode {
+                session,
+                controlling,
+            } => self.set_control_mode(*session, *controlling),
             ServerMessage::Recording {
                 session,
                 active: false,

@@ -8,9 +8,12 @@
 //! - [`recorder`]: a session's recording, chunk by chunk to the server;
 //! - [`showing`]: the technician's own screen shown to the customer;
 //! - [`http`]: sign-in, PINs, notes and reports over the HTTP API;
-//! - [`files`]: files, folders and text to and from a session's customer.
+//! - [`files`]: files, folders and text to and from a session's customer;
+//! - [`helper`]: remote control: the second peer link, to the session's
+//!   Lifeline Helper, and the input sent on it.
 
 mod files;
+mod helper;
 mod http;
 mod link;
 mod recorder;

@@ -10,6 +10,7 @@ use protocol::{Role, SessionId};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::MediaStream;
 
+use super::helper::HelperLink;
 use super::recorder::Recorder;
 use super::showing::Shown;
 use super::{Inner, TechnicianDesk};
@@ -29,6 +30,10 @@ pub(super) struct Live {
     pub(super) recorder: Option<Recorder>,
     /// The technician's own screen, while shown to the customer.
     pub(super) shown: Option<Shown>,
+    /// The session's ICE servers, for the helper's link too.
+    pub(super) ice_servers: Vec<IceServer>,
+    /// The link to the customer's Lifeline Helper, while it is there.
+    pub(super) helper: Option<HelperLink>,
 }
 
 impl TechnicianDesk {
@@ -94,6 +99,8 @@ impl Inner {
                     stream: None,
                     recorder: None,
                     shown: None,
+                    ice_servers: ice_servers.to_vec(),
+                    helper: None,
                 };
                 this.sessions.borrow_mut().insert(session, live);
             }

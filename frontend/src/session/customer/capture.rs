@@ -19,7 +19,7 @@ use crate::media;
 use crate::session::wiring::Controller;
 use crate::state::customer::{Action, ShareKind};
 
-/// The only scope there is yet; consent messages carry it for the future.
+/// What sharing is about; remote control has its own answers ([`super::control`]).
 const SCOPE: ConsentScope = ConsentScope::ScreenView;
 
 /// What is being shared, and the handler that notices the browser ending it.
@@ -35,7 +35,10 @@ pub(super) struct Capture {
 impl CustomerSession {
     /// Allow or Deny was clicked. Runs inside the click so the browser's
     /// picker may open.
-    pub fn answer_consent(&self, allowed: bool) {
+    pub fn answer_consent(&self, scope: ConsentScope, allowed: bool) {
+        if scope == ConsentScope::RemoteControl {
+            return self.answer_control(allowed);
+        }
         let kind = media::share_kind();
         self.inner.send(&ClientMessage::ConsentAnswer {
             scope: SCOPE,

@@ -1,9 +1,11 @@
 //! The customer page's controller, [`CustomerSession`]: one socket, at
 //! most one session, one peer link, at most one capture. The capture, from
 //! Allow to its end, is in [`capture`]; files and text in [`files`]; the
-//! technician's screen shown to the customer in [`shown`].
+//! technician's screen shown to the customer in [`shown`]; remote control
+//! (answering its request, Stop control) in [`control`].
 
 mod capture;
+mod control;
 mod files;
 mod shown;
 
@@ -13,7 +15,7 @@ use std::rc::Rc;
 use protocol::activity::TransferRecord;
 use protocol::peer::chat::ChatMessage;
 use protocol::peer::screen::ScreenMessage;
-use protocol::ws::ConsentOutcome;
+use protocol::ws::{ConsentOutcome, ConsentScope};
 use protocol::{ClientMessage, Role, ServerMessage, SessionId};
 use wasm_bindgen::JsValue;
 use web_sys::MediaStream;
@@ -23,6 +25,7 @@ use crate::browser;
 use crate::net::signal_socket::SignalSocket;
 use crate::session::peer::{Peer, chat_line};
 use crate::session::wiring::{self, Controller};
+use crate::signal_data::{SignalTarget, signal_target};
 use crate::state::PeerStatus;
 use crate::state::customer::{Action, check_form};
 use crate::state::transfers::TransferAction;
@@ -169,12 +172,14 @@ impl Controller for Inner {
                 }
                 *self.peer.borrow_mut() = peer;
             }
-            ServerMessage::Signal { data, .. } => {
-                if let Some(peer) = self.peer.borrow().as_ref() {
+            ServerMessage::Signal { from, data, .. } => {
+                let ours = signal_target(Role::Customer, *from) == SignalTarget::Browser;
+                if let Some(peer) = self.peer.borrow().as_ref().filter(|_| ours) {
                     peer.link.handle_signal(data);
                 }
             }
             ServerMessage::Consent {
+                scope: ConsentScope::ScreenView,
                 outcome: ConsentOutcome::Allowed,
                 ..
             } => {
@@ -182,7 +187,10 @@ impl Controller for Inner {
                 self.send_if_allowed();
             }
             // Stopped, or an answer that came too late: nothing may be sent.
-            ServerMessage::Consent { .. } => self.stop_sharing(false),
+            ServerMessage::Consent {
+                scope: ConsentScope::ScreenView,
+                ..
+            } => self.stop_sharing(false),
             ServerMessage::Ended { .. } => self.teardown(),
             _ => {}
         }

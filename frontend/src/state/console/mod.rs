@@ -6,6 +6,7 @@
 //! notes are also a session's notes) is settled here.
 
 pub mod auth;
+pub mod control;
 pub mod pin_card;
 pub mod queue;
 pub mod reports;
@@ -14,11 +15,12 @@ pub mod tabs;
 #[cfg(test)]
 mod tests;
 
-use protocol::ws::EndReason;
+use protocol::ws::{ConsentScope, EndReason};
 use protocol::{ErrorCode, ServerMessage, SessionId};
 
 use super::Problem;
 pub use auth::{Auth, AuthAction, DeskLink};
+pub use control::{ClipboardNote, ControlAction, Permission, RemoteControl};
 pub use pin_card::{IssuedPin, PinAction, PinCard};
 pub use queue::Queue;
 pub use reports::{Reports, ReportsAction};
@@ -214,10 +216,34 @@ impl ConsoleState {
                 self.tabs.open(SessionTab::new(session, customer, notes));
             }
             ServerMessage::Consent {
-                session, outcome, ..
+                session,
+                scope: ConsentScope::ScreenView,
+                outcome,
             } => self
                 .tabs
                 .update(session, |tab| tab.on_consent(outcome, now_ms)),
+            ServerMessage::Consent {
+                session,
+                scope: ConsentScope::RemoteControl,
+                outcome,
+            } => self.on_live_tab(session, |tab| {
+                let control = std::rc::Rc::make_mut(&mut tab.control);
+                control.on_consent(outcome, &mut tab.transcript, now_ms)
+            }),
+            ServerMessage::Helper {
+                session,
+                status,
+                detail,
+            } => self.on_live_tab(session, |tab| {
+                let control = std::rc::Rc::make_mut(&mut tab.control);
+                control.on_helper(status, detail, &mut tab.transcript, now_ms)
+            }),
+            ServerMessage::ControlMode {
+                session,
+                controlling,
+            } => self.on_live_tab(session, |tab| {
+                std::rc::Rc::make_mut(&mut tab.control).on_mode(controlling)
+            }),
             ServerMessage::Ended { session, reason } => {
                 self.tabs.update(session, |tab| tab.end(reason));
             }
@@ -241,10 +267,18 @@ impl ConsoleState {
             | ServerMessage::Signal { .. }
             | ServerMessage::HelperOffer { .. }
             | ServerMessage::HelperJoined { .. }
-            | ServerMessage::Helper { .. }
-            | ServerMessage::ControlMode { .. }
             | ServerMessage::ConsentRequest { .. } => {}
         }
+    }
+
+    /// Changes a tab whose session still runs; late news about an ended
+    /// one changes nothing.
+    fn on_live_tab(&mut self, id: SessionId, change: impl FnOnce(&mut SessionTab)) {
+        self.tabs.update(id, |tab| {
+            if tab.is_live() {
+                change(tab)
+            }
+        });
     }
 
     /// Names the customer of the card's PIN once its session is known and

@@ -5,6 +5,7 @@ use protocol::SessionId;
 use protocol::ws::{ConsentOutcome, EndReason};
 
 use super::Save;
+use super::control::{ControlAction, RemoteControl};
 use crate::format::Quality;
 use crate::state::transfers::{TransferAction, Transfers};
 use crate::state::{Notice, PeerStatus, Problem, Speaker, Transcript};
@@ -84,6 +85,8 @@ pub struct SessionTab {
     pub transfers: std::rc::Rc<Transfers>,
     /// The technician's own screen, shown to the customer.
     pub showing: Showing,
+    /// Remote control through the Lifeline Helper.
+    pub control: std::rc::Rc<RemoteControl>,
 }
 
 /// Everything that changes one tab.
@@ -134,6 +137,8 @@ pub enum TabAction {
     ShowClosed {
         at_ms: f64,
     },
+    /// Something about remote control.
+    Control(ControlAction),
 }
 
 impl SessionTab {
@@ -153,6 +158,7 @@ impl SessionTab {
             recording: Recording::Off,
             transfers: Default::default(),
             showing: Showing::Off,
+            control: Default::default(),
         }
     }
 
@@ -269,6 +275,8 @@ impl SessionTab {
             }
             TabAction::ShowStopped { at_ms } => self.showing_ends(Notice::ShownStopped, at_ms),
             TabAction::ShowClosed { at_ms } => self.showing_ends(Notice::ShownClosed, at_ms),
+            TabAction::Control(_) if !self.is_live() => {}
+            TabAction::Control(action) => std::rc::Rc::make_mut(&mut self.control).apply(action),
         }
     }
 
@@ -321,6 +329,7 @@ impl SessionTab {
         self.quality = None;
         self.peer = PeerStatus::Closed;
         self.showing = Showing::Off;
+        std::rc::Rc::make_mut(&mut self.control).end();
         if !matches!(self.recording, Recording::Failed(_)) {
             self.recording = Recording::Off;
         }

@@ -2,11 +2,15 @@
 //! connected session with chat, consent and sharing, then its end.
 //! [`form`] holds the checks made before anything is sent.
 
+pub mod control;
 mod form;
+mod stage;
 #[cfg(test)]
 mod tests;
 
+pub use control::{CustomerControl, HelperOffer};
 pub use form::{check_form, consent_deadline};
+pub use stage::{ConsentPrompt, ShareKind, Sharing, Shown, Stage};
 
 use protocol::ws::{ConsentOutcome, ConsentScope, EndReason};
 use protocol::{ErrorCode, ServerMessage, SessionId};
@@ -14,59 +18,6 @@ use protocol::{ErrorCode, ServerMessage, SessionId};
 use super::transfers::{TransferAction, Transfers};
 use super::{Notice, PeerStatus, Problem, Speaker, Transcript};
 use crate::format::unix_ms;
-
-/// Where the customer is in the flow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
-    /// Filling in the form. `joining` while a join is on its way, so the
-    /// button cannot send it twice.
-    Form { joining: bool },
-    /// Joined; the technician has not started the session yet.
-    Waiting,
-    /// The technician started the session: chat and consent work.
-    Connected,
-    /// Over, and why.
-    Ended(EndReason),
-}
-
-/// What the customer is sharing, if anything.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sharing {
-    Off,
-    /// Allowed; the browser's picker (or camera prompt) is open.
-    Starting(ShareKind),
-    On(ShareKind),
-}
-
-/// What a share shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ShareKind {
-    /// A screen, window or tab through `getDisplayMedia`.
-    Screen,
-    /// The back camera, where the browser cannot share a screen (phones).
-    Camera,
-}
-
-/// The technician's own screen on the customer's page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shown {
-    Off,
-    /// Announced; the picture is on its way.
-    Waiting,
-    /// The picture is there.
-    Live,
-}
-
-/// The open consent dialog.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConsentPrompt {
-    /// What is asked; answered with the same scope.
-    pub scope: ConsentScope,
-    /// Named in the dialog: the customer must know who asks.
-    pub technician: String,
-    /// Local Unix ms when silence becomes a refusal; drives the countdown.
-    pub deadline_ms: f64,
-}
 
 /// Everything the customer page shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,6 +52,8 @@ pub struct CustomerState {
     pub transfers: std::rc::Rc<Transfers>,
     /// The technician's screen, while they show it and it was not closed.
     pub shown: Shown,
+    /// Remote control through the Lifeline Helper.
+    pub control: CustomerControl,
 }
 
 /// Everything that changes the customer page.
@@ -136,6 +89,8 @@ pub enum Action {
         allowed: bool,
         kind: ShareKind,
     },
+    /// The customer answered a remote-control request: nothing to capture.
+    ControlAnswered,
     /// The dialog's own countdown ran out (the server says so too).
     ConsentExpired,
     /// Capture runs and the track is on its way.
@@ -186,6 +141,7 @@ impl CustomerState {
             recorded: false,
             transfers: Default::default(),
             shown: Shown::Off,
+            control: CustomerControl::default(),
         }
     }
 
@@ -244,7 +200,7 @@ impl CustomerState {
                     self.sharing = Sharing::Starting(kind);
                 }
             }
-            Action::ConsentExpired => self.consent = None,
+            Action::ControlAnswered | Action::ConsentExpired => self.consent = None,
             Action::ShareStarted(kind) => {
                 if self.stage == Stage::Connected {
                     self.sharing = Sharing::On(kind);
@@ -324,20 +280,33 @@ impl CustomerState {
                     });
                 }
             }
-            ServerMessage::Consent { outcome, .. } => {
+            ServerMessage::Consent { scope, outcome, .. } => {
+                let asked = self.consent.as_ref().map(|p| p.scope);
+                if outcome != ConsentOutcome::Allowed && asked == Some(scope) {
+                    self.consent = None;
+                }
+                if scope == ConsentScope::RemoteControl {
+                    let transcript = &mut self.transcript;
+                    return self.control.on_consent(outcome, transcript, now_ms);
+                }
                 let event = match outcome {
                     ConsentOutcome::Allowed => Notice::Allowed,
                     ConsentOutcome::Denied => Notice::Denied,
                     ConsentOutcome::TimedOut => Notice::TimedOut,
                     ConsentOutcome::Stopped => Notice::Stopped,
                 };
-                if outcome != ConsentOutcome::Allowed {
-                    self.consent = None;
-                }
                 if outcome == ConsentOutcome::Stopped {
                     self.sharing = Sharing::Off;
                 }
                 self.notice(event, now_ms);
+            }
+            message @ (ServerMessage::HelperOffer { .. }
+            | ServerMessage::Helper { .. }
+            | ServerMessage::ControlMode { .. }) => {
+                if self.stage == Stage::Connected {
+                    let transcript = &mut self.transcript;
+                    self.control.on_server(message, transcript, now_ms);
+                }
             }
             ServerMessage::Recording { active, .. } => {
                 self.recorded = active && self.in_session();
@@ -371,10 +340,7 @@ impl CustomerState {
             | ServerMessage::Queue { .. }
             | ServerMessage::QueueUpdate { .. }
             | ServerMessage::QueueRemove { .. }
-            | ServerMessage::HelperOffer { .. }
             | ServerMessage::HelperJoined { .. }
-            | ServerMessage::Helper { .. }
-            | ServerMessage::ControlMode { .. }
             | ServerMessage::Signal { .. } => {}
         }
     }
@@ -390,6 +356,7 @@ impl CustomerState {
         std::rc::Rc::make_mut(&mut self.transfers).end_all();
         self.stage = Stage::Ended(reason);
         self.shown = Shown::Off;
+        self.control.end();
         self.consent = None;
         self.sharing = Sharing::Off;
         self.recorded = false;
