@@ -44,8 +44,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use protocol::ServerMessage;
 use protocol::ws::{EndReason, SessionStatus};
 
-pub use outbox::{CloseCause, ConnId, Frame, Inbox, Outbox, Pending};
 pub use helper::{Download, Joined};
+pub use outbox::{CloseCause, ConnId, Frame, Inbox, Outbox, Pending};
 pub use refusal::Refusal;
 pub use session::LiveSession;
 

@@ -107,7 +107,13 @@ fn known_platform(platform: &str) -> &'static str {
 /// The helper's reason, cleaned like a name (no control, bidi or invisible
 /// characters) and cut to [`MAX_DETAIL_CHARS`].
 fn detail(raw: &str) -> String {
-    let Ok(clean) = clean_display_name(raw, usize::MAX) else {
+    // Cut before cleaning too, so a huge reason costs little; generous, as
+    // invisible characters are yet to go.
+    let raw = match raw.char_indices().nth(4 * MAX_DETAIL_CHARS) {
+        Some((cut, _)) => &raw[..cut],
+        None => raw,
+    };
+    let Ok(clean) = clean_display_name(raw, 4 * MAX_DETAIL_CHARS) else {
         return "The Lifeline Helper cannot control this computer.".to_owned();
     };
     match clean.char_indices().nth(MAX_DETAIL_CHARS) {

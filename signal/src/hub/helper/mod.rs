@@ -25,9 +25,9 @@ mod token;
 use protocol::ws::HelperStatus;
 use protocol::{ServerMessage, SessionId};
 
+pub(super) use control::no_helper;
 pub use join::Joined;
 pub use offer::Download;
-pub(super) use control::no_helper;
 pub(super) use offer::{available_platforms, offer};
 pub use token::Tickets;
 use token::TokenHash;

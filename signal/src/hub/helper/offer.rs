@@ -12,11 +12,13 @@ use time::OffsetDateTime;
 use super::super::{Hub, Refusal, State};
 use crate::client_addr::AddrKey;
 
-/// A download the server is ready to send: the helper's file, whose
-/// trailer will carry `token`.
+/// A download the server is ready to send: the helper's file, to be
+/// followed by the trailer with the token.
 #[derive(Debug)]
 pub struct Download {
     pub file: PathBuf,
+    /// One of [`PLATFORMS`], for logs.
+    pub platform: &'static str,
 }
 
 /// Where a platform's helper lives in the helper folder.
@@ -75,29 +77,32 @@ pub(in crate::hub) fn offer(
 }
 
 impl Hub {
-    /// `GET /helper/<platform>/<token>`: the file to send, if the token is
-    /// live and the platform is one this server has. Wrong tokens count
-    /// against the address's join budget, as wrong helper joins do.
-    pub fn helper_download(
-        &self,
-        from: AddrKey,
-        platform: &str,
-        token: &str,
-    ) -> Result<Download, Refusal> {
-        let config = &self.shared.config;
-        let (Some(dir), true) = (&config.helper_dir, PLATFORMS.contains(&platform)) else {
-            return Err(Refusal::new(ErrorCode::HelperNotAvailable));
-        };
+    /// `GET /helper/<platform>/<token>`, first half: the file this
+    /// server has for the platform, if any (only names in [`PLATFORMS`]
+    /// ever reach the disk).
+    pub fn helper_file(&self, platform: &str) -> Result<Download, Refusal> {
+        let known = PLATFORMS.iter().find(|p| **p == platform).copied();
+        match (&self.shared.config.helper_dir, known) {
+            (Some(dir), Some(platform)) => Ok(Download {
+                file: helper_path(dir, platform),
+                platform,
+            }),
+            _ => Err(Refusal::new(ErrorCode::HelperNotAvailable)),
+        }
+    }
+
+    /// `GET /helper/<platform>/<token>`, second half: the token must be
+    /// live (a download does not use it up). Wrong tokens count against
+    /// the address's join budget, as wrong helper joins do.
+    pub fn check_helper_token(&self, from: AddrKey, token: &str) -> Result<(), Refusal> {
         self.check_helper_budget(from)?;
-        let now = config.clock.now();
+        let now = self.shared.config.clock.now();
         let checked = self.state().helper_tokens.check(token, now);
         if let Err(code) = checked {
             self.charge_helper_failure(from);
             return Err(Refusal::new(code));
         }
-        Ok(Download {
-            file: helper_path(dir, platform),
-        })
+        Ok(())
     }
 
     /// Refuses helper tokens from an address that spent its budget of

@@ -199,7 +199,13 @@ mod tests {
             tickets.claim(&revoked.text, t0()),
             Err(ErrorCode::HelperTokenExpired)
         );
-        for bad in ["", "nothex", &"0".repeat(32), &"z".repeat(32), &"ab".repeat(40)] {
+        for bad in [
+            "",
+            "nothex",
+            &"0".repeat(32),
+            &"z".repeat(32),
+            &"ab".repeat(40),
+        ] {
             assert_eq!(
                 tickets.claim(bad, t0()),
                 Err(ErrorCode::HelperTokenUnknown),
