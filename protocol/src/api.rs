@@ -94,6 +94,11 @@ pub struct SessionReport {
     /// oldest first. Empty when they did not (and from older servers).
     #[serde(default)]
     pub screen_shown: Vec<ScreenShownPeriod>,
+    /// When the technician had Control (not View only) of the customer's
+    /// computer through the Lifeline Helper, oldest first. Empty when they
+    /// never did (and from older servers).
+    #[serde(default)]
+    pub control_periods: Vec<ControlPeriod>,
 }
 
 /// One stretch of the technician showing their screen to the customer.
@@ -102,6 +107,18 @@ pub struct ScreenShownPeriod {
     #[serde(with = "time::serde::rfc3339")]
     pub started_at: OffsetDateTime,
     /// `None` while it is still being shown; a session's end ends it.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub stopped_at: Option<OffsetDateTime>,
+}
+
+/// One stretch of remote control: from the helper joining or the
+/// technician choosing Control, to View only, the helper leaving or the
+/// session's end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControlPeriod {
+    #[serde(with = "time::serde::rfc3339")]
+    pub started_at: OffsetDateTime,
+    /// `None` while control goes on; a session's end ends it.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub stopped_at: Option<OffsetDateTime>,
 }
@@ -252,6 +269,10 @@ mod tests {
             screen_shown: vec![ScreenShownPeriod {
                 started_at: at,
                 stopped_at: None,
+            }],
+            control_periods: vec![ControlPeriod {
+                started_at: at,
+                stopped_at: Some(at),
             }],
         };
         let text = serde_json::to_string(&report).unwrap();

@@ -148,6 +148,11 @@ pub struct ServeArgs {
     /// Most recordings one session may have.
     #[arg(long, env = "LIFELINE_RECORDINGS_PER_SESSION", default_value_t = 20)]
     pub recordings_per_session: u32,
+    /// Folder with the Lifeline Helper builds for remote control, named
+    /// `lifeline-helper-<platform>` (e.g. `lifeline-helper-linux-x86_64`). Without it,
+    /// customers who allow remote control are told no helper is available.
+    #[arg(long, env = "LIFELINE_HELPER_DIR")]
+    pub helper_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -219,6 +224,7 @@ impl ServeArgs {
         config.recording_retention = self.recording_retention;
         config.recording_max_bytes = self.recording_max_bytes;
         config.recordings_per_session = self.recordings_per_session;
+        config.helper_dir = self.helper_dir;
         config
     }
 }
@@ -365,6 +371,15 @@ mod tests {
             Duration::from_secs(30 * 86_400)
         );
         assert!(serve_args(&["--recording-max-bytes", "lots"]).is_err());
+    }
+
+    #[test]
+    fn helper_dir_flag() {
+        let config = serve_args(&["--helper-dir", "/srv/helpers"])
+            .unwrap()
+            .into_config();
+        assert_eq!(config.helper_dir, Some(PathBuf::from("/srv/helpers")));
+        assert_eq!(serve_args(&[]).unwrap().into_config().helper_dir, None);
     }
 
     #[test]

@@ -80,6 +80,10 @@ pub struct Config {
     pub recording_max_bytes: u64,
     /// Most recordings one session may have.
     pub recordings_per_session: u32,
+    /// Folder holding the Lifeline Helper downloads, one file per platform
+    /// named `lifeline-helper-<platform>`; `None`: remote control is
+    /// offered with no download (the customer page says so).
+    pub helper_dir: Option<PathBuf>,
 }
 
 /// Longest heartbeat accepted. A socket is dropped only after three silent
@@ -171,6 +175,7 @@ impl Config {
             // About two hours of a screen at MediaRecorder's usual rates.
             recording_max_bytes: 2 * 1024 * 1024 * 1024,
             recordings_per_session: 20,
+            helper_dir: None,
         }
     }
 

@@ -8,9 +8,10 @@
 //! - [`serve`]: accepting TCP/TLS connections and handing them to warp.
 //! - [`capacity`]: caps on open connections, server-wide and per address.
 //! - [`http`]: routes: JSON API, `/healthz`, `/metrics` (and who may read
-//!   it), the web app.
+//!   it), Lifeline Helper downloads, the web app.
 //! - [`ws`]: the `/ws` WebSocket: one task per socket.
-//! - [`hub`]: all live state (sessions, consoles, PINs) and the rules on it.
+//! - [`hub`]: all live state (sessions, consoles, PINs, helper tokens) and
+//!   the rules on it, remote control's included.
 //! - [`pin_book`]: PIN rules (issue, supersede, claim, expire).
 //! - [`pin_secret`]: PINs kept as keyed hashes; the secret half of links.
 //! - [`throttle`]: failure budgets against guessing; [`client_addr`]: whose.

@@ -61,9 +61,12 @@ fn status_of(code: ErrorCode) -> StatusCode {
     match code {
         ErrorCode::InvalidCredentials | ErrorCode::NotSignedIn => StatusCode::UNAUTHORIZED,
         ErrorCode::ForbiddenOrigin => StatusCode::FORBIDDEN,
-        ErrorCode::SessionNotFound | ErrorCode::NotFound | ErrorCode::PinUnknown => {
-            StatusCode::NOT_FOUND
-        }
+        ErrorCode::SessionNotFound
+        | ErrorCode::NotFound
+        | ErrorCode::PinUnknown
+        | ErrorCode::HelperTokenUnknown
+        | ErrorCode::HelperNotAvailable => StatusCode::NOT_FOUND,
+        ErrorCode::HelperTokenUsed | ErrorCode::HelperTokenExpired => StatusCode::GONE,
         ErrorCode::RateLimited | ErrorCode::TooManyConnections => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::ServerBusy => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::TooLong | ErrorCode::FrameTooLarge | ErrorCode::RecordingTooLarge => {

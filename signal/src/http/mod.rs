@@ -5,6 +5,7 @@
 //! - `pins`: `POST /api/pins`.
 //! - `sessions`: reports as JSON and CSV, notes.
 //! - `recordings`: starting, uploading, stopping and watching recordings.
+//! - `helper`: `GET /helper/<platform>/<token>`, the Lifeline Helper's download.
 //! - `ops`: `/healthz`, `/metrics`.
 //! - `metrics_access`: who may read `/metrics`; its own listener's routes.
 //! - `client`: caller address and origin checks.
@@ -14,6 +15,7 @@
 pub mod auth;
 mod client;
 mod errors;
+mod helper;
 mod metrics_access;
 mod ops;
 mod pins;
@@ -251,6 +253,7 @@ pub fn routes(ctx: Context) -> impl Filter<Extract = (Response,), Error = Infall
         .and_then(sessions::patch_notes);
 
     let healthz = warp::path!("healthz").and(warp::get()).map(ops::healthz);
+    let helper_download = helper::route(ctx.clone());
     let metrics = metrics_access::on_main_listener(ctx.clone());
 
     let socket = crate::ws::route(ctx.clone());
@@ -278,6 +281,8 @@ pub fn routes(ctx: Context) -> impl Filter<Extract = (Response,), Error = Infall
         .boxed();
 
     api.or(healthz)
+        .unify()
+        .or(helper_download)
         .unify()
         .or(metrics)
         .unify()

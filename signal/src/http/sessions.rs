@@ -147,6 +147,15 @@ fn transfers_text(r: &SessionReport) -> String {
         .join(" | ")
 }
 
+/// Seconds the technician had Control through the Lifeline Helper, over
+/// every stretch that has ended: a plain number, so nothing to neutralise.
+fn control_secs(r: &SessionReport) -> i64 {
+    r.control_periods
+        .iter()
+        .filter_map(|p| Some((p.stopped_at? - p.started_at).whole_seconds().max(0)))
+        .sum()
+}
+
 fn to_csv(reports: &[SessionReport]) -> Result<String, csv::Error> {
     // Quoting every text cell, not just those with commas or quotes, keeps a
     // cell whole in spreadsheets that split on `;` or tabs (many European
@@ -169,6 +178,7 @@ fn to_csv(reports: &[SessionReport]) -> Result<String, csv::Error> {
         "notes",
         "consent",
         "transfers",
+        "control_secs",
     ])?;
     for r in reports {
         let consent: Vec<String> = r
@@ -203,6 +213,7 @@ fn to_csv(reports: &[SessionReport]) -> Result<String, csv::Error> {
             spreadsheet_safe(&r.notes),
             consent.join(" "),
             spreadsheet_safe(&transfers_text(r)),
+            control_secs(r).to_string(),
         ])?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
@@ -233,6 +244,7 @@ mod tests {
             recordings: vec![],
             transfers: vec![],
             screen_shown: vec![],
+            control_periods: vec![],
         }
     }
 
@@ -322,6 +334,7 @@ mod tests {
             recordings: vec![],
             transfers: vec![],
             screen_shown: vec![],
+            control_periods: vec![],
         };
         let text = to_csv(&[report]).unwrap();
         let mut lines = text.lines();
@@ -342,5 +355,28 @@ mod tests {
         ));
         assert_eq!(cells[2], "'-5 minutes late");
         assert_eq!(cells[11], "a, \"quoted\" note");
+    }
+
+    #[test]
+    fn control_time_is_the_sum_of_ended_stretches() {
+        let at = time::macros::datetime!(2026-11-22 10:00 UTC);
+        let mut r = report("Ann", "");
+        assert_eq!(cells(r.clone())[14], "0");
+        r.control_periods = vec![
+            protocol::api::ControlPeriod {
+                started_at: at,
+                stopped_at: Some(at + time::Duration::seconds(90)),
+            },
+            protocol::api::ControlPeriod {
+                started_at: at + time::Duration::seconds(100),
+                stopped_at: Some(at + time::Duration::seconds(130)),
+            },
+            // Still going: not counted until it ends.
+            protocol::api::ControlPeriod {
+                started_at: at + time::Duration::seconds(200),
+                stopped_at: None,
+            },
+        ];
+        assert_eq!(cells(r)[14], "120");
     }
 }

@@ -15,13 +15,15 @@ const NOT_BUILT: &str = "<!doctype html><meta charset=utf-8><title>Lifeline</tit
 <h1>Lifeline is running</h1><p>The web app has not been built yet. Run <code>scripts/run</code> \
 (or <code>trunk build --release</code>) and start the server with <code>--static dist</code>.</p>";
 
-/// GET requests for anything that is not the API or the socket.
+/// GET requests for anything that is not the API, the socket or a helper
+/// download (whose refusals must reach the customer as JSON, not as the
+/// app's page).
 fn app_path() -> impl Filter<Extract = (), Error = warp::Rejection> + Clone {
     warp::get()
         .and(warp::path::full())
         .and_then(|path: FullPath| async move {
             let p = path.as_str();
-            if p.starts_with("/api/") || p == "/api" || p == "/ws" {
+            if p.starts_with("/api/") || p == "/api" || p == "/ws" || p.starts_with("/helper/") {
                 Err(warp::reject::not_found())
             } else {
                 Ok(())

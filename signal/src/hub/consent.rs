@@ -10,7 +10,8 @@ use protocol::ws::{ConsentOutcome, ConsentScope};
 use protocol::{ErrorCode, ServerMessage, SessionId};
 use time::OffsetDateTime;
 
-use super::relay::{console_session, customer_session};
+use super::helper::{available_platforms, offer};
+use super::relay::{console_session, customer_session, customer_session_in};
 use super::session::{LiveSession, PendingConsent};
 use super::{ConnId, Hub, Refusal};
 
@@ -102,6 +103,13 @@ impl Hub {
             .db
             .call(move |store| store.add_consent_event(id, now, scope, kind))
             .await;
+        // Looked up before taking the lock: the folder is on disk.
+        let offer_helper = allowed && scope == ConsentScope::RemoteControl;
+        let platforms = if offer_helper {
+            available_platforms(self.shared.config.helper_dir.as_deref()).await
+        } else {
+            Vec::new()
+        };
         let mut state = self.state();
         let Some(session) = state.sessions.get_mut(&id) else {
             return Err(Refusal::new(ErrorCode::SessionNotFound));
@@ -115,6 +123,9 @@ impl Hub {
             session.sharing.push(scope);
         }
         tell_both(session, scope, outcome);
+        if offer_helper {
+            offer(&mut state, id, now, &platforms);
+        }
         Ok(())
     }
 
@@ -127,6 +138,9 @@ impl Hub {
         scope: ConsentScope,
     ) -> Result<(), Refusal> {
         let now = self.shared.config.clock.now();
+        if scope == ConsentScope::RemoteControl {
+            return self.stop_control(id, conn, now);
+        }
         {
             let mut state = self.state();
             let session = customer_session(&mut state, id, conn)?;
@@ -152,6 +166,32 @@ impl Hub {
         Ok(())
     }
 
+    /// The customer's Stop control. Unlike the other scopes it is never
+    /// refused for a failed write: control ends in memory at once, and the
+    /// report follows (a full disk must not keep someone in control of the
+    /// customer's computer).
+    fn stop_control(
+        &self,
+        id: SessionId,
+        conn: ConnId,
+        now: OffsetDateTime,
+    ) -> Result<(), Refusal> {
+        let scope = ConsentScope::RemoteControl;
+        let mut guard = self.state();
+        let state = &mut *guard;
+        let session = customer_session_in(&mut state.sessions, id, conn)?;
+        if !session.sharing.contains(&scope) {
+            return Err(Refusal::new(ErrorCode::OutOfOrder).saying("Nothing is being shared."));
+        }
+        session.sharing.retain(|s| *s != scope);
+        self.shared
+            .db
+            .spawn(move |store| store.add_consent_event(id, now, scope, ConsentEventKind::Stopped));
+        tell_both(session, scope, ConsentOutcome::Stopped);
+        self.control_stopped_by_customer(&mut state.helper_tokens, session, now);
+        Ok(())
+    }
+
     /// Turns every request older than its deadline into a refusal. The
     /// timeout is a fact whatever the disk says: memory first, report after.
     pub(super) fn expire_consents(&self, now: OffsetDateTime) {
@@ -173,7 +213,7 @@ impl Hub {
     }
 }
 
-fn tell_both(session: &LiveSession, scope: ConsentScope, outcome: ConsentOutcome) {
+pub(super) fn tell_both(session: &LiveSession, scope: ConsentScope, outcome: ConsentOutcome) {
     let msg = ServerMessage::Consent {
         session: session.id,
         scope,

@@ -120,19 +120,25 @@ impl Hub {
         }
     }
 
-    /// Ends a session: both sides told, queue updated, report written. The
+    /// Ends a session: both sides (and its helper) told, queue updated,
+    /// report written. The
     /// end is a fact (a socket is gone), so memory changes first and the
     /// report follows through the database thread, after every earlier
     /// write about the session.
     pub(super) fn end(&self, id: SessionId, reason: EndReason) {
         let now = self.shared.config.clock.now();
         let mut state = self.state();
-        let Some(session) = state.sessions.remove(&id) else {
+        let Some(mut session) = state.sessions.remove(&id) else {
             return;
         };
-        // Sharing ends with the session; the report should say so.
+        // Sharing ends with the session, and control with it; the report
+        // should say so.
         let sharing = session.sharing.clone();
+        let controlled = session.helper.socket.is_some();
         self.shared.db.spawn(move |store| {
+            if controlled {
+                store.control_stopped(id, now)?;
+            }
             for scope in sharing {
                 store.add_consent_event(
                     id,
@@ -149,8 +155,9 @@ impl Hub {
         };
         session.customer.send(ended.clone());
         if let Some(console) = &session.console {
-            console.send(ended);
+            console.send(ended.clone());
         }
+        Hub::session_ended_for_helper(&mut state.helper_tokens, &mut session, &ended);
         self.push_entry(&state, &session.technician, id);
         self.shared.metrics.session_ended(reason);
         tracing::info!(session = %id, reason = reason.as_str(), "session ended");

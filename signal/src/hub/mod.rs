@@ -22,9 +22,12 @@
 //! - `activity`: what consoles report for their sessions' reports (file
 //!   transfers).
 //! - `screen_shown`: the technician's screen shown to the customer, for the report.
+//! - `helper`: remote control through the Lifeline Helper: its token,
+//!   joining, control mode, and its end.
 
 mod activity;
 mod consent;
+mod helper;
 mod lifecycle;
 mod outbox;
 mod pins;
@@ -41,6 +44,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use protocol::ServerMessage;
 use protocol::ws::{EndReason, SessionStatus};
 
+pub use helper::{Download, Joined};
 pub use outbox::{CloseCause, ConnId, Frame, Inbox, Outbox, Pending};
 pub use refusal::Refusal;
 pub use session::LiveSession;
@@ -83,6 +87,8 @@ struct State {
     sessions: HashMap<SessionId, LiveSession>,
     /// Open console sockets per technician; all of them see the queue.
     consoles: HashMap<String, Vec<Console>>,
+    /// Helper tokens offered and not yet forgotten.
+    helper_tokens: helper::Tickets,
 }
 
 /// One open console socket.
@@ -187,7 +193,11 @@ impl Hub {
     pub async fn tick(&self) {
         let now = self.shared.config.clock.now();
         self.expire_consents(now);
-        self.state().pins.forget_old(now);
+        {
+            let mut state = self.state();
+            state.pins.forget_old(now);
+            state.helper_tokens.forget_old(now);
+        }
         let idle = self.shared.config.idle_logout.as_secs() as i64;
         self.shared.db.spawn(move |store| {
             store.purge_idle_logins(now, idle)?;

@@ -117,6 +117,9 @@ pub enum CloseCause {
     TooSlow = 2,
     /// The technician's login ended (removed, idle, signed out elsewhere).
     SignedOut = 3,
+    /// The socket's part is over in the ordinary way: a Lifeline Helper
+    /// whose remote control ended (Stop control, the session's end).
+    Finished = 4,
 }
 
 impl CloseCause {
@@ -125,6 +128,7 @@ impl CloseCause {
             1 => Some(CloseCause::Server),
             2 => Some(CloseCause::TooSlow),
             3 => Some(CloseCause::SignedOut),
+            4 => Some(CloseCause::Finished),
             _ => None,
         }
     }

@@ -222,6 +222,7 @@ impl Hub {
                 pending_consent: None,
                 sharing: Vec::new(),
                 screen_shown: false,
+                helper: Default::default(),
             },
         );
         self.push_entry(&state, &record.technician, id);

@@ -1,7 +1,12 @@
-//! Relaying WebRTC signalling between the two members of a session.
+//! Relaying WebRTC signalling between the members of a session: the
+//! customer's browser and the console, and, for remote control, the
+//! Lifeline Helper and the console. The customer's browser and the helper
+//! never hear each other.
 //!
 //! The sender is whoever owns the socket, never what a frame claims: the
 //! hub looks the session up from the socket's side and stamps `from`.
+
+use std::collections::HashMap;
 
 use protocol::{ErrorCode, Role, SessionId};
 use serde_json::value::RawValue;
@@ -45,6 +50,46 @@ impl Hub {
         customer.send_frame(frame);
         Ok(())
     }
+
+    /// Technician → helper (`to: "helper"`).
+    pub fn relay_to_helper(
+        &self,
+        technician: &str,
+        conn: ConnId,
+        id: SessionId,
+        data: &RawValue,
+    ) -> Result<(), Refusal> {
+        let frame = signal_frame(id, Role::Technician, data);
+        let helper = {
+            let mut state = self.state();
+            console_session(&mut state, technician, conn, id)?
+                .helper
+                .socket
+                .clone()
+                .ok_or_else(|| super::helper::no_helper(id))?
+        };
+        helper.send_frame(frame);
+        Ok(())
+    }
+
+    /// Helper → the console running its session, stamped `from: "helper"`.
+    pub fn relay_from_helper(
+        &self,
+        id: SessionId,
+        conn: ConnId,
+        data: &RawValue,
+    ) -> Result<(), Refusal> {
+        let frame = signal_frame(id, Role::Helper, data);
+        let console = {
+            let mut state = self.state();
+            super::helper::helper_session(&mut state, id, conn)?
+                .console
+                .clone()
+                .ok_or_else(not_started)?
+        };
+        console.send_frame(frame);
+        Ok(())
+    }
 }
 
 /// The relayed `signal` frame, written around the sender's `data` text
@@ -70,8 +115,16 @@ pub(super) fn customer_session(
     id: SessionId,
     conn: ConnId,
 ) -> Result<&mut LiveSession, Refusal> {
-    state
-        .sessions
+    customer_session_in(&mut state.sessions, id, conn)
+}
+
+/// [`customer_session`] when other parts of the state are borrowed too.
+pub(super) fn customer_session_in(
+    sessions: &mut HashMap<SessionId, LiveSession>,
+    id: SessionId,
+    conn: ConnId,
+) -> Result<&mut LiveSession, Refusal> {
+    sessions
         .get_mut(&id)
         .filter(|s| s.customer.conn == conn)
         .ok_or_else(|| Refusal::new(ErrorCode::SessionNotFound))

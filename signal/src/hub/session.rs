@@ -4,6 +4,7 @@ use protocol::SessionId;
 use protocol::ws::{ConsentScope, QueueEntry, SessionStatus};
 use time::OffsetDateTime;
 
+use super::helper::HelperLink;
 use super::outbox::{ConnId, Outbox};
 
 /// An open support session: joined, maybe started, not yet ended.
@@ -30,6 +31,8 @@ pub struct LiveSession {
     pub sharing: Vec<ConsentScope>,
     /// The technician is showing their own screen to the customer.
     pub screen_shown: bool,
+    /// Remote control: the helper's token, socket and control mode.
+    pub helper: HelperLink,
 }
 
 /// An unanswered consent request.

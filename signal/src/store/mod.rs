@@ -9,10 +9,11 @@
 //!
 //! - `schema`: tables and migrations; `worker`: the database thread.
 //! - `technicians`, `logins`, `pins`, `reports`, `recordings`,
-//!   `recording_chat`, `screen_shown`, `activity` (file transfers): one
-//!   table family each.
+//!   `recording_chat`, `screen_shown`, `control_periods`, `activity` (file
+//!   transfers): one table family each.
 
 mod activity;
+mod control_periods;
 mod logins;
 mod pins;
 mod recording_chat;

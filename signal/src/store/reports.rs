@@ -78,6 +78,7 @@ fn report_from_row(r: &Row<'_>) -> rusqlite::Result<SessionReport> {
         recordings: Vec::new(),
         transfers: Vec::new(),
         screen_shown: Vec::new(),
+        control_periods: Vec::new(),
     })
 }
 
@@ -180,6 +181,7 @@ impl Store {
         report.recordings = self.recordings_of_session(id)?;
         report.transfers = self.transfers(id)?;
         report.screen_shown = self.screen_shown_of_session(id)?;
+        report.control_periods = self.control_periods_of_session(id)?;
         Ok(Some(report))
     }
 
@@ -198,6 +200,7 @@ impl Store {
             report.recordings = self.recordings_of_session(report.id)?;
             report.transfers = self.transfers(report.id)?;
             report.screen_shown = self.screen_shown_of_session(report.id)?;
+            report.control_periods = self.control_periods_of_session(report.id)?;
         }
         Ok(reports)
     }

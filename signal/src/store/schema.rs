@@ -100,6 +100,17 @@ CREATE TABLE recording_chat (
 );
 CREATE INDEX recording_chat_by_recording ON recording_chat(recording_id, at_ms);
 "#,
+    // Version 6: remote control through the Lifeline Helper, one row per
+    // stretch of Control (`ended_at` is NULL while it goes on; a report
+    // reads the session's end for one the session's end cut short).
+    r#"
+CREATE TABLE control_periods (
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    started_at INTEGER NOT NULL,
+    ended_at   INTEGER
+);
+CREATE INDEX control_periods_by_session ON control_periods(session_id);
+"#,
 ];
 
 /// Stands in [`MIGRATIONS`] for version 2, which needs the PIN key and so
@@ -210,6 +221,7 @@ mod tests {
         assert_eq!(version(&conn), MIGRATIONS.len());
         assert!(has_table(&conn, "recordings") && has_table(&conn, "transfers"));
         assert!(has_table(&conn, "screen_shown") && has_table(&conn, "recording_chat"));
+        assert!(has_table(&conn, "control_periods"));
         assert!(has_table(&conn, "pins") && !has_table(&conn, "pins_v2"));
     }
 

@@ -1,7 +1,8 @@
 //! One WebSocket's life, from upgrade to close.
 //!
-//! The task reads frames and hands them to the hub, pings, enforces the
-//! join deadline, and closes when told to. Frames to the client are
+//! The task reads frames and hands them to the hub (`dispatch` says what
+//! each side's frames do), pings, enforces the join deadline, and closes
+//! when told to. Frames to the client are
 //! written by the outbox directly, or by a second task (`writer`) when the
 //! client is slow to take them. On the way out it tells the hub, which ends
 //! whatever session the socket was part of.
@@ -28,10 +29,10 @@ use crate::client_addr::AddrKey;
 use crate::http::auth::Technician;
 use crate::hub::{CloseCause, Hub, Outbox, Refusal};
 use crate::serve::ConnectionPermit;
-use serde_json::value::RawValue;
 
 /// Close codes (RFC 6455).
-const CLOSE_POLICY: u16 = 1008;
+pub(super) const CLOSE_NORMAL: u16 = 1000;
+pub(super) const CLOSE_POLICY: u16 = 1008;
 const CLOSE_TOO_BIG: u16 = 1009;
 const CLOSE_GOING_AWAY: u16 = 1001;
 
@@ -46,13 +47,15 @@ const FRAMES_PER_SECOND: u32 = 50;
 const FRAME_BURST: u32 = 200;
 
 /// What this socket is to the hub.
-enum Side {
+pub(super) enum Side {
     /// Not signed in and not joined yet.
     Anonymous,
     /// Joined a session with a PIN.
     Customer(SessionId),
     /// A signed-in technician's console.
     Console(Technician),
+    /// A Lifeline Helper that joined a session with its token.
+    Helper(SessionId),
 }
 
 /// What reading a frame came to.
@@ -63,16 +66,16 @@ enum Step {
 }
 
 /// Whether to keep the socket open after a frame.
-enum Flow {
+pub(super) enum Flow {
     Continue,
     Close(u16, &'static str),
 }
 
-struct Connection {
-    hub: Hub,
-    outbox: Outbox,
-    side: Side,
-    from: AddrKey,
+pub(super) struct Connection {
+    pub(super) hub: Hub,
+    pub(super) outbox: Outbox,
+    pub(super) side: Side,
+    pub(super) from: AddrKey,
     refusals: u32,
     /// When this console last marked its login as in use.
     touched: time::OffsetDateTime,
@@ -198,6 +201,7 @@ pub async fn run(
             cause = &mut closed => break match cause {
                 CloseCause::Server => Some(Some((CLOSE_GOING_AWAY, "closed by the server"))),
                 CloseCause::SignedOut => Some(Some((CLOSE_POLICY, "signed out"))),
+                CloseCause::Finished => Some(Some((CLOSE_NORMAL, "remote control ended"))),
                 // It is not reading: a goodbye would only queue behind the rest.
                 CloseCause::TooSlow => {
                     conn.hub.metrics().slow_socket_dropped.inc();
@@ -259,10 +263,10 @@ impl Connection {
             return Step::Done(Flow::Close(CLOSE_TOO_BIG, "frame too large"));
         }
         let relayed = match frames::parse_frame(text) {
-            Ok(Parsed::Signal(frame)) => self.signal(frame.session, frame.data),
-            Ok(Parsed::Message(ClientMessage::Signal { session, data, .. })) => {
+            Ok(Parsed::Signal(frame)) => self.signal(frame.session, frame.to, frame.data),
+            Ok(Parsed::Message(ClientMessage::Signal { session, to, data })) => {
                 match serde_json::value::to_raw_value(&data) {
-                    Ok(raw) => self.signal(session, &raw),
+                    Ok(raw) => self.signal(session, to, &raw),
                     Err(_) => Err(Refusal::new(ErrorCode::MalformedMessage)),
                 }
             }
@@ -276,34 +280,25 @@ impl Connection {
     }
 
     async fn on_message(&mut self, msg: ClientMessage) -> Flow {
+        // A helper's join decides whether its socket stays open at all.
+        let msg = match msg {
+            ClientMessage::HelperJoin {
+                token,
+                platform,
+                unavailable,
+            } if matches!(self.side, Side::Anonymous) => {
+                return self.helper_join(&token, &platform, unavailable.as_deref());
+            }
+            msg => msg,
+        };
         match self.dispatch(msg).await {
             Ok(()) => Flow::Continue,
             Err(refusal) => self.refuse_and_continue(refusal),
         }
     }
 
-    /// Relays signalling to the other member of the sender's session.
-    fn signal(&mut self, session: Option<SessionId>, data: &RawValue) -> Result<(), Refusal> {
-        let conn = self.outbox.conn;
-        match &self.side {
-            Side::Customer(id) => {
-                check_own(*id, session)?;
-                self.hub.relay_from_customer(*id, conn, data)
-            }
-            Side::Console(t) => {
-                let t = t.clone();
-                self.touch(&t);
-                self.hub
-                    .relay_from_console(&t.username, conn, need_session(session)?, data)
-            }
-            Side::Anonymous => {
-                Err(Refusal::new(ErrorCode::OutOfOrder).saying("Join a session with a PIN first."))
-            }
-        }
-    }
-
     /// A console in use keeps its login from idle logout.
-    fn touch(&mut self, t: &Technician) {
+    pub(super) fn touch(&mut self, t: &Technician) {
         let now = self.hub.config().clock.now();
         if now - self.touched >= TOUCH_EVERY {
             self.touched = now;
@@ -311,7 +306,7 @@ impl Connection {
         }
     }
 
-    fn refuse(&mut self, refusal: Refusal) {
+    pub(super) fn refuse(&mut self, refusal: Refusal) {
         self.refusals += 1;
         self.hub.metrics().rejected_frame(refusal.code);
         self.outbox.send(refusal.into_frame());
@@ -326,146 +321,19 @@ impl Connection {
         }
     }
 
-    async fn dispatch(&mut self, msg: ClientMessage) -> Result<(), Refusal> {
-        let hub = &self.hub;
-        let conn = self.outbox.conn;
-        match (&self.side, msg) {
-            // --- customers ---
-            (Side::Anonymous, ClientMessage::Join { pin, name, key }) => {
-                let id = hub
-                    .join(&self.outbox, self.from, &pin, &name, key.as_deref())
-                    .await?;
-                self.side = Side::Customer(id);
-                Ok(())
-            }
-            (Side::Customer(id), ClientMessage::Join { pin, name, key }) => {
-                if hub.session_is_open(*id) {
-                    return Err(
-                        Refusal::new(ErrorCode::OutOfOrder).saying("You are already connected.")
-                    );
-                }
-                let id = hub
-                    .join(&self.outbox, self.from, &pin, &name, key.as_deref())
-                    .await?;
-                self.side = Side::Customer(id);
-                Ok(())
-            }
-            // Relayed by `signal` before dispatch.
-            (_, ClientMessage::Signal { .. }) => Err(Refusal::new(ErrorCode::Internal)),
-            (Side::Customer(id), ClientMessage::ConsentAnswer { scope, allowed }) => {
-                hub.answer_consent(*id, conn, scope, allowed).await
-            }
-            (Side::Customer(id), ClientMessage::ShareStopped { scope }) => {
-                hub.share_stopped(*id, conn, scope).await
-            }
-            (Side::Customer(_), ClientMessage::HelperJoin { .. }) => {
-                Err(Refusal::new(ErrorCode::OutOfOrder)
-                    .saying("This connection is the customer's browser, not a helper."))
-            }
-            (Side::Customer(id), ClientMessage::Leave { session }) => {
-                check_own(*id, session)?;
-                hub.customer_leaves(*id, conn);
-                Ok(())
-            }
-            (
-                Side::Customer(_),
-                ClientMessage::Start { .. }
-                | ClientMessage::ConsentRequest { .. }
-                | ClientMessage::Activity { .. }
-                | ClientMessage::ControlMode { .. }
-                | ClientMessage::ScreenShown { .. },
-            ) => Err(Refusal::new(ErrorCode::NotSignedIn)
-                .saying("Only a signed-in technician can do that.")),
-
-            // --- consoles ---
-            (Side::Console(t), msg) => {
-                let t = t.clone();
-                self.touch(&t);
-                let hub = &self.hub;
-                match msg {
-                    ClientMessage::Start { session } => hub.start(&t.username, &self.outbox, session).await,
-                    ClientMessage::Signal { .. } => Err(Refusal::new(ErrorCode::Internal)),
-                    ClientMessage::ConsentRequest { session, scope } => {
-                        hub.request_consent(&t.username, conn, session, scope).await
-                    }
-                    ClientMessage::ScreenShown { session, showing } => {
-                        hub.screen_shown(&t.username, conn, session, showing).await
-                    }
-                    ClientMessage::Leave { session } => {
-                        hub.technician_leaves(&t.username, conn, need_session(session)?)
-                    }
-                    ClientMessage::Activity { session, activity } => {
-                        hub.record_activity(&t.username, session, activity).await
-                    }
-                    ClientMessage::Join { .. } => Err(Refusal::new(ErrorCode::OutOfOrder).saying(
-                        "This connection is signed in as a technician; customers join from the customer page.",
-                    )),
-                    ClientMessage::HelperJoin { .. } | ClientMessage::ControlMode { .. } => {
-                        Err(Refusal::new(ErrorCode::OutOfOrder).saying("Remote control is not available on this server yet."))
-                    }
-                    ClientMessage::ConsentAnswer { .. } | ClientMessage::ShareStopped { .. } => {
-                        Err(Refusal::new(ErrorCode::OutOfOrder).saying("Only the customer can answer or stop sharing."))
-                    }
-                }
-            }
-
-            // --- nobody yet ---
-            (
-                Side::Anonymous,
-                ClientMessage::Start { .. }
-                | ClientMessage::ConsentRequest { .. }
-                | ClientMessage::ScreenShown { .. },
-            ) => Err(Refusal::new(ErrorCode::NotSignedIn)),
-            (Side::Anonymous, _) => {
-                Err(Refusal::new(ErrorCode::OutOfOrder).saying("Join a session with a PIN first."))
-            }
-        }
-    }
-
     fn gone(&self) {
         match &self.side {
             Side::Anonymous => {}
             Side::Customer(id) => self.hub.customer_gone(*id, self.outbox.conn),
             Side::Console(t) => self.hub.console_gone(&t.username, self.outbox.conn),
+            Side::Helper(id) => self.hub.helper_gone(*id, self.outbox.conn),
         }
     }
-}
-
-/// A customer may name their own session but no other.
-fn check_own(own: SessionId, named: Option<SessionId>) -> Result<(), Refusal> {
-    match named {
-        Some(other) if other != own => Err(Refusal::new(ErrorCode::SessionNotFound)),
-        _ => Ok(()),
-    }
-}
-
-/// Technicians may run several sessions, so they must say which.
-fn need_session(session: Option<SessionId>) -> Result<SessionId, Refusal> {
-    session.ok_or_else(|| {
-        Refusal::new(ErrorCode::MalformedMessage)
-            .saying("Technician messages must name the \"session\".")
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn customers_cannot_name_other_sessions() {
-        assert!(check_own(SessionId(1), None).is_ok());
-        assert!(check_own(SessionId(1), Some(SessionId(1))).is_ok());
-        assert_eq!(
-            check_own(SessionId(1), Some(SessionId(2)))
-                .unwrap_err()
-                .code,
-            ErrorCode::SessionNotFound
-        );
-        assert_eq!(
-            need_session(None).unwrap_err().code,
-            ErrorCode::MalformedMessage
-        );
-    }
 
     #[test]
     fn a_frame_limiter_allows_its_burst() {

@@ -1,6 +1,6 @@
 //! Reading client frames, and naming precisely what is wrong with bad ones.
 
-use protocol::{ClientMessage, ErrorCode, SessionId};
+use protocol::{ClientMessage, ErrorCode, Role, SessionId};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -15,6 +15,9 @@ pub struct SignalFrame<'a> {
     kind: &'a str,
     #[serde(default)]
     pub session: Option<SessionId>,
+    /// The console's choice of recipient (`helper`); nobody else's.
+    #[serde(default)]
+    pub to: Option<Role>,
     #[serde(borrow)]
     pub data: &'a RawValue,
 }
@@ -176,7 +179,14 @@ mod tests {
             panic!("not the fast path")
         };
         assert_eq!(frame.session, Some(SessionId(7)));
+        assert_eq!(frame.to, None);
         assert_eq!(frame.data.get(), r#"{"sdp":"v=0\r\n", "n": 1.50}"#);
+        let to_helper = r#"{"type":"signal","session":7,"to":"helper","data":{"candidate":null}}"#;
+        let Ok(Parsed::Signal(frame)) = parse_frame(to_helper) else {
+            panic!("not the fast path")
+        };
+        assert_eq!(frame.to, Some(Role::Helper));
+        assert_eq!(frame.data.get(), r#"{"candidate":null}"#);
         // Other orders and broken signalling still get their precise answers.
         let other = r#"{"data":1,"type":"signal"}"#;
         assert!(matches!(

@@ -4,11 +4,14 @@
 //! - `frames`: reading a text frame into a `ClientMessage`, with a precise
 //!   error for everything that is not one.
 //! - `connection`: one socket's life: heartbeats, limits, the join
-//!   deadline, dispatch to the hub.
+//!   deadline.
+//! - `dispatch`: what each side's frames do: relays, a helper's join,
+//!   messages for the hub.
 //! - `writer`: the socket's writing half, in its own task.
 //! - `wire`: server frames encoded for writing straight to the socket.
 
 mod connection;
+mod dispatch;
 mod frames;
 mod upgrade;
 pub mod wire;
