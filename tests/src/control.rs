@@ -91,6 +91,11 @@ impl RunningHelper {
         })
     }
 
+    /// Its process id while it runs (for CPU and memory).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
     /// Waits for the helper to exit by itself.
     pub async fn exited(&mut self, within: Duration) -> Result<ExitStatus> {
         let child = &mut self.child;
