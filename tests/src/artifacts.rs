@@ -44,6 +44,21 @@ pub fn signal_binary() -> Result<PathBuf> {
     }
 }
 
+/// `target/release/lifeline-helper`, or an error saying how to build it.
+pub fn helper_binary() -> Result<PathBuf> {
+    let path = target_dir().join("release").join("lifeline-helper");
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(format!(
+            "{} is missing: these tests run the release Lifeline Helper. Run scripts/test, \
+             or build it with `cargo build --release -p lifeline-helper`.",
+            path.display()
+        )
+        .into())
+    }
+}
+
 /// `dist/` with the built web app, or an error saying how to build it.
 pub fn web_app() -> Result<PathBuf> {
     let dist = repo_root().join("dist");

@@ -24,12 +24,18 @@
 //! - [`wait`]: polling with a deadline, never a sleep-and-hope.
 //! - [`process`]: free ports, leftover processes, memory from `/proc`.
 //! - [`stats`]: percentiles and the tables the benchmarks print.
+//! - [`xdisplay`]: a throw-away Xvfb on a display number of its own.
+//! - [`xwindow`]: the test X client: a window of a known colour that
+//!   records the pointer and key events it receives.
+//! - [`control`]: remote control from outside: the release helper offered,
+//!   downloaded and run, and the console's video read and clicked.
 
 pub mod api;
 pub mod artifacts;
 pub mod bench;
 pub mod browser;
 pub mod console;
+pub mod control;
 pub mod files;
 pub mod flow;
 pub mod handshake;
@@ -41,6 +47,8 @@ pub mod server;
 pub mod socket;
 pub mod stats;
 pub mod wait;
+pub mod xdisplay;
+pub mod xwindow;
 
 /// Errors in the harness are reported to a person reading test output, so
 /// a boxed error with a good sentence is all they need.
