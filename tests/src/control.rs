@@ -47,10 +47,7 @@ impl HelperDir {
 
     /// The server flags that offer it.
     pub fn server_args(&self) -> Vec<String> {
-        vec![
-            "--helper-dir".into(),
-            self.dir.path().display().to_string(),
-        ]
+        vec!["--helper-dir".into(), self.dir.path().display().to_string()]
     }
 }
 
@@ -203,7 +200,13 @@ pub fn close_to(colour: u32, expected: u32, tolerance: u32) -> bool {
 }
 
 /// Waits until the video shows `expected` at desktop pixel (`x`, `y`).
-pub async fn wait_pixel(driver: &WebDriver, x: u32, y: u32, expected: u32, describe: &str) -> Result<()> {
+pub async fn wait_pixel(
+    driver: &WebDriver,
+    x: u32,
+    y: u32,
+    expected: u32,
+    describe: &str,
+) -> Result<()> {
     wait::until_value(
         &format!("the console's video to show {describe} at ({x}, {y})"),
         wait::STEP,
@@ -241,14 +244,27 @@ pub async fn click(driver: &WebDriver, at: Shown, x: u32, y: u32) -> Result<()> 
 }
 
 /// A left-button drag from one desktop pixel to another, in `steps` moves.
-pub async fn drag(driver: &WebDriver, at: Shown, from: (u32, u32), to: (u32, u32), steps: u32) -> Result<()> {
+pub async fn drag(
+    driver: &WebDriver,
+    at: Shown,
+    from: (u32, u32),
+    to: (u32, u32),
+    steps: u32,
+) -> Result<()> {
     let (fx, fy) = at.point(from.0, from.1);
     let (tx, ty) = at.point(to.0, to.1);
     mouse(driver, "mouseMoved", fx, fy, 0).await?;
     mouse(driver, "mousePressed", fx, fy, 1).await?;
     for i in 1..=steps {
         let t = i as f64 / steps as f64;
-        mouse(driver, "mouseMoved", fx + (tx - fx) * t, fy + (ty - fy) * t, 1).await?;
+        mouse(
+            driver,
+            "mouseMoved",
+            fx + (tx - fx) * t,
+            fy + (ty - fy) * t,
+            1,
+        )
+        .await?;
     }
     mouse(driver, "mouseReleased", tx, ty, 0).await
 }

@@ -28,10 +28,20 @@ impl XDisplay {
     /// waits until it says which display it took.
     pub async fn start(width: u32, height: u32) -> Result<XDisplay> {
         if !std::path::Path::new(XVFB).exists() {
-            return Err(format!("{XVFB} is missing: run scripts/setup (apt-get install xvfb)").into());
+            return Err(
+                format!("{XVFB} is missing: run scripts/setup (apt-get install xvfb)").into(),
+            );
         }
         let mut child = Command::new(XVFB)
-            .args(["-displayfd", "1", "-nolisten", "tcp", "-noreset", "-screen", "0"])
+            .args([
+                "-displayfd",
+                "1",
+                "-nolisten",
+                "tcp",
+                "-noreset",
+                "-screen",
+                "0",
+            ])
             .arg(format!("{width}x{height}x24"))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -15,8 +15,8 @@ use std::thread::JoinHandle;
 use x11rb::connection::Connection;
 use x11rb::protocol::Event;
 use x11rb::protocol::xproto::{
-    ChangeWindowAttributesAux, ClientMessageEvent, ConnectionExt as _, CreateWindowAux,
-    EventMask, InputFocus, KeyButMask, WindowClass,
+    ChangeWindowAttributesAux, ClientMessageEvent, ConnectionExt as _, CreateWindowAux, EventMask,
+    InputFocus, KeyButMask, WindowClass,
 };
 use x11rb::rust_connection::RustConnection;
 
@@ -30,12 +30,26 @@ pub const RED: u32 = 0xff0000;
 /// What the window saw, with coordinates relative to the window.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum XEvent {
-    Press { button: u8, x: i16, y: i16 },
-    Release { button: u8, x: i16, y: i16 },
-    Motion { x: i16, y: i16 },
+    Press {
+        button: u8,
+        x: i16,
+        y: i16,
+    },
+    Release {
+        button: u8,
+        x: i16,
+        y: i16,
+    },
+    Motion {
+        x: i16,
+        y: i16,
+    },
     /// A key press, as the character it makes (`None`: a modifier or a
     /// key with no character, such as Shift).
-    Key { code: u8, text: Option<char> },
+    Key {
+        code: u8,
+        text: Option<char>,
+    },
 }
 
 /// A mapped, focused test window; closed when dropped.
@@ -117,12 +131,18 @@ impl TestWindow {
 
     /// Everything received so far.
     pub fn events(&self) -> Vec<XEvent> {
-        self.events.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.events
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Forgets what was received so far.
     pub fn clear(&self) {
-        self.events.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.events
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     /// The characters typed so far, in order.

@@ -97,7 +97,10 @@ async fn click_lands(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_technician_controls_the_customers_computer_through_the_helper() {
     let display = XDisplay::start(1280, 720).await.expect("Xvfb");
-    let window = TestWindow::open(display.name(), WIN.0, WIN.1, WIN.2, WIN.3).expect("test window");
+    let window = std::sync::Arc::new(
+        TestWindow::open(display.name(), WIN.0, WIN.1, WIN.2, WIN.3).expect("test window"),
+    );
+    let seen = window.clone();
     let helpers = HelperDir::new().expect("the release helper");
     let options = Options {
         extra_args: helpers.server_args(),
@@ -108,6 +111,7 @@ async fn the_technician_controls_the_customers_computer_through_the_helper() {
     let display_name = display.name().to_owned();
     scenario::run("remote-control", options, move |stage: Stage| async move {
         let (tech, cust) = (&stage.technician, &stage.customer);
+        let window = &*seen;
         flow::sign_in(&stage).await?;
         let (pin, link) = flow::make_pin(&stage).await?;
         flow::customer_joins(&stage, &pin, &link).await?;
@@ -119,13 +123,19 @@ async fn the_technician_controls_the_customers_computer_through_the_helper() {
         page::click(tech, &format!("{scope}#request-control")).await?;
         let consent = page::find(cust, "#consent").await?.text().await?;
         if !consent.contains(&stage.username) {
-            return Err(format!("the consent dialog does not name the technician: {consent:?}").into());
+            return Err(
+                format!("the consent dialog does not name the technician: {consent:?}").into(),
+            );
         }
         page::click(cust, "#allow").await?;
         page::find(cust, "#helper-offer").await?;
-        let command = page::text(cust, "#helper-command").await?.unwrap_or_default();
+        let command = page::text(cust, "#helper-command")
+            .await?
+            .unwrap_or_default();
         if !command.contains("lifeline-helper") {
-            return Err(format!("the command to paste does not run the helper: {command:?}").into());
+            return Err(
+                format!("the command to paste does not run the helper: {command:?}").into(),
+            );
         }
         let allowed_at = Instant::now();
         page::click(cust, "a#helper-download").await?;
@@ -135,10 +145,21 @@ async fn the_technician_controls_the_customers_computer_through_the_helper() {
         // The customer's desktop in the console, the test window blue on it.
         let at = picture(tech).await?;
         if (at.width, at.height) != (1280, 720) {
-            return Err(format!("the helper's picture is {}x{}, not 1280x720", at.width, at.height).into());
+            return Err(format!(
+                "the helper's picture is {}x{}, not 1280x720",
+                at.width, at.height
+            )
+            .into());
         }
         let middle = ((WIN.0 as u32) + 300, (WIN.1 as u32) + 200);
-        control::wait_pixel(tech, middle.0, middle.1, xwindow::BLUE, "the blue test window").await?;
+        control::wait_pixel(
+            tech,
+            middle.0,
+            middle.1,
+            xwindow::BLUE,
+            "the blue test window",
+        )
+        .await?;
         println!("allow to first helper frame: {:?}", allowed_at.elapsed());
         page::wait_text(cust, "#control-banner", "control", |t| {
             t.contains(&stage.username) && t.contains("is controlling your computer")
@@ -146,7 +167,7 @@ async fn the_technician_controls_the_customers_computer_through_the_helper() {
         .await?;
 
         // A click at the video's drawn size, then at 1:1.
-        click_lands(tech, &window, at, (60, 60), xwindow::RED).await?;
+        click_lands(tech, window, at, (60, 60), xwindow::RED).await?;
         page::js_with::<()>(
             tech,
             "const v = document.querySelector(arguments[0]);
@@ -158,15 +179,20 @@ async fn the_technician_controls_the_customers_computer_through_the_helper() {
         .await?;
         let full = picture(tech).await?;
         if (full.scale - 1.0).abs() > 0.01 {
-            return Err(format!("the video did not take its own size: scale {}", full.scale).into());
+            return Err(
+                format!("the video did not take its own size: scale {}", full.scale).into(),
+            );
         }
-        click_lands(tech, &window, full, (451, 333), xwindow::BLUE).await?;
+        click_lands(tech, window, full, (451, 333), xwindow::BLUE).await?;
 
         // A drag: pressed at one point, moved, released at another.
         window.clear();
-        let (from, to) = ((WIN.0 as u32 + 100, WIN.1 as u32 + 100), (WIN.0 as u32 + 400, WIN.1 as u32 + 250));
+        let (from, to) = (
+            (WIN.0 as u32 + 100, WIN.1 as u32 + 100),
+            (WIN.0 as u32 + 400, WIN.1 as u32 + 250),
+        );
         control::drag(tech, full, from, to, 10).await?;
-        let release = received(&window, "the end of a drag", |e| {
+        let release = received(window, "the end of a drag", |e| {
             e.iter().find_map(|e| match e {
                 XEvent::Release { button: 1, x, y } => Some((*x, *y)),
                 _ => None,
@@ -175,24 +201,42 @@ async fn the_technician_controls_the_customers_computer_through_the_helper() {
         .await?;
         let events = window.events();
         let press = first_press(&events, 1).ok_or("the drag's press did not arrive")?;
-        let moved_while_down = events.iter().filter(|e| matches!(e, XEvent::Motion { .. })).count();
+        let moved_while_down = events
+            .iter()
+            .filter(|e| matches!(e, XEvent::Motion { .. }))
+            .count();
         if !near(press, (100, 100), 2) || !near(release, (400, 250), 2) || moved_while_down < 2 {
             return Err(format!("the drag arrived as {events:?}").into());
         }
-        control::wait_pixel(tech, middle.0, middle.1, xwindow::RED, "the colour after the drag's click").await?;
+        control::wait_pixel(
+            tech,
+            middle.0,
+            middle.1,
+            xwindow::RED,
+            "the colour after the drag's click",
+        )
+        .await?;
 
         // The wheel: one notch down is button 5.
         window.clear();
         control::wheel(tech, full, middle.0, middle.1, 100.0).await?;
-        received(&window, "a wheel notch down (button 5)", |e| first_press(e, 5)).await?;
+        received(window, "a wheel notch down (button 5)", |e| {
+            first_press(e, 5)
+        })
+        .await?;
 
         // Typing, capitals, digits, punctuation and Cyrillic.
         window.clear();
-        page::js_with::<()>(tech, "document.querySelector(arguments[0]).focus();", vec![serde_json::json!(SCREEN)]).await?;
+        page::js_with::<()>(
+            tech,
+            "document.querySelector(arguments[0]).focus();",
+            vec![serde_json::json!(SCREEN)],
+        )
+        .await?;
         page::find(tech, &format!("{scope}#release-keyboard")).await?;
         let text = "Hello, World! 123 Привет";
         tech.action_chain().send_keys(text).perform().await?;
-        let typed = received(&window, "the typed text", |_| {
+        let typed = received(window, "the typed text", |_| {
             let typed = window.typed();
             (typed == text).then_some(typed)
         })
@@ -204,15 +248,24 @@ async fn the_technician_controls_the_customers_computer_through_the_helper() {
         // View only sends nothing: of two clicks, only the one made after
         // switching back to Control arrives.
         page::click(tech, &format!("{scope}#control-mode-view")).await?;
-        page::wait_text(cust, "#control-banner", "view only", |t| t.contains("view only")).await?;
+        page::wait_text(cust, "#control-banner", "view only", |t| {
+            t.contains("view only")
+        })
+        .await?;
         window.clear();
         control::click(tech, full, WIN.0 as u32 + 20, WIN.1 as u32 + 20).await?;
         page::click(tech, &format!("{scope}#control-mode-control")).await?;
-        page::wait_text(cust, "#control-banner", "controlling", |t| t.contains("is controlling")).await?;
+        page::wait_text(cust, "#control-banner", "controlling", |t| {
+            t.contains("is controlling")
+        })
+        .await?;
         control::click(tech, full, WIN.0 as u32 + 500, WIN.1 as u32 + 300).await?;
-        let got = received(&window, "the click made in Control", |e| first_press(e, 1)).await?;
+        let got = received(window, "the click made in Control", |e| first_press(e, 1)).await?;
         if !near(got, (500, 300), 2) {
-            return Err(format!("a click made in View only reached the computer: first press at {got:?}").into());
+            return Err(format!(
+                "a click made in View only reached the computer: first press at {got:?}"
+            )
+            .into());
         }
 
         // Stop control on the customer's page: the helper exits by itself.
@@ -221,11 +274,17 @@ async fn the_technician_controls_the_customers_computer_through_the_helper() {
         let status = helper.exited(Duration::from_secs(10)).await?;
         println!("stop control to helper exit: {:?}", stopped_at.elapsed());
         if !status.success() {
-            return Err(format!("the helper exited with {status} after Stop control:\n{}", helper.output()).into());
+            return Err(format!(
+                "the helper exited with {status} after Stop control:\n{}",
+                helper.output()
+            )
+            .into());
         }
-        wait::until("the console to drop the helper's screen", wait::STEP, || async {
-            Ok(page::absent(tech, SCREEN).await?.then_some(()))
-        })
+        wait::until(
+            "the console to drop the helper's screen",
+            wait::STEP,
+            || async { Ok(page::absent(tech, SCREEN).await?.then_some(())) },
+        )
         .await?;
         if !page::absent(cust, "#control-banner").await? {
             return Err("the customer still sees the control banner after Stop control".into());
@@ -236,7 +295,9 @@ async fn the_technician_controls_the_customers_computer_through_the_helper() {
         let status = again.exited(wait::STEP).await?;
         let said = again.output();
         if status.success() || !said.contains("already used") {
-            return Err(format!("a used helper was not refused clearly ({status}):\n{said}").into());
+            return Err(
+                format!("a used helper was not refused clearly ({status}):\n{said}").into(),
+            );
         }
 
         // Refused: nothing is offered.
@@ -253,7 +314,12 @@ async fn the_technician_controls_the_customers_computer_through_the_helper() {
 
         // The report keeps the control periods, each one closed.
         let api = TechnicianClient::sign_in(&stage.url, &stage.username, &stage.password).await?;
-        let report = api.sessions().await?.into_iter().next().ok_or("no report")?;
+        let report = api
+            .sessions()
+            .await?
+            .into_iter()
+            .next()
+            .ok_or("no report")?;
         let periods = &report.control_periods;
         if periods.is_empty() || periods.iter().any(|p| p.stopped_at.is_none()) {
             return Err(format!("the report's control periods are {periods:?}").into());
@@ -285,10 +351,13 @@ async fn a_helper_that_loses_the_server_ends_cleanly() -> Result<()> {
     let api = TechnicianClient::sign_in(server.url(), TECHNICIAN, PASSWORD).await?;
     let ws_url = server.ws_url();
     let (mut customer, id) = handshake::join_with_new_pin(&ws_url, &api, CUSTOMER).await?;
-    let mut console = socket::connect(&ws_url, Some(&api.origin()), api.cookie().as_deref()).await?;
+    let mut console =
+        socket::connect(&ws_url, Some(&api.origin()), api.cookie().as_deref()).await?;
     console.send(&ClientMessage::Start { session: id }).await?;
     console
-        .recv_until(wait::STEP, |f| matches!(f, ServerMessage::Started { .. }).then_some(()))
+        .recv_until(wait::STEP, |f| {
+            matches!(f, ServerMessage::Started { .. }).then_some(())
+        })
         .await?;
     console
         .send(&ClientMessage::ConsentRequest {
@@ -297,7 +366,9 @@ async fn a_helper_that_loses_the_server_ends_cleanly() -> Result<()> {
         })
         .await?;
     customer
-        .recv_until(wait::STEP, |f| matches!(f, ServerMessage::ConsentRequest { .. }).then_some(()))
+        .recv_until(wait::STEP, |f| {
+            matches!(f, ServerMessage::ConsentRequest { .. }).then_some(())
+        })
         .await?;
     customer
         .send(&ClientMessage::ConsentAnswer {
@@ -307,13 +378,18 @@ async fn a_helper_that_loses_the_server_ends_cleanly() -> Result<()> {
         .await?;
     let url = customer
         .recv_until(wait::STEP, |f| match f {
-            ServerMessage::HelperOffer { downloads, .. } => {
-                downloads.into_iter().find(|d| d.platform == control::PLATFORM).map(|d| d.url)
-            }
+            ServerMessage::HelperOffer { downloads, .. } => downloads
+                .into_iter()
+                .find(|d| d.platform == control::PLATFORM)
+                .map(|d| d.url),
             _ => None,
         })
         .await?;
-    let bytes = reqwest::get(format!("{}{url}", server.url())).await?.error_for_status()?.bytes().await?;
+    let bytes = reqwest::get(format!("{}{url}", server.url()))
+        .await?
+        .error_for_status()?
+        .bytes()
+        .await?;
     let folder = tempfile::tempdir()?;
     let file = folder.path().join("lifeline-helper");
     std::fs::write(&file, &bytes)?;

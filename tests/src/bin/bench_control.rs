@@ -115,14 +115,25 @@ struct Measured {
 }
 
 async fn video_bytes(tech: &WebDriver) -> Result<f64> {
-    let ret = tech.execute("return window.__videoBytes();", Vec::new()).await?;
+    let ret = tech
+        .execute("return window.__videoBytes();", Vec::new())
+        .await?;
     Ok(ret.convert()?)
 }
 
-async fn measure(stage: Stage, display: String, clicks: usize, idle: Duration, win: (i16, i16)) -> Result<Measured> {
+async fn measure(
+    stage: Stage,
+    display: String,
+    clicks: usize,
+    idle: Duration,
+    win: (i16, i16),
+) -> Result<Measured> {
     let (tech, cust) = (&stage.technician, &stage.customer);
     tech.cdp()
-        .send_raw("Page.addScriptToEvaluateOnNewDocument", json!({"source": HOOKS_JS}))
+        .send_raw(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({"source": HOOKS_JS}),
+        )
         .await?;
     flow::sign_in(&stage).await?;
     let (pin, link) = flow::make_pin(&stage).await?;
@@ -139,18 +150,31 @@ async fn measure(stage: Stage, display: String, clicks: usize, idle: Duration, w
     page::click(cust, "a#helper-download").await?;
     let file = control::downloaded(downloads.path(), "lifeline-helper").await?;
     let helper = RunningHelper::start(&file, &display)?;
-    let at = wait::until_value("the helper's picture", wait::STEP, || control::shown(tech), |s| s.is_some())
-        .await?
-        .ok_or("no picture")?;
+    let at = wait::until_value(
+        "the helper's picture",
+        wait::STEP,
+        || control::shown(tech),
+        |s| s.is_some(),
+    )
+    .await?
+    .ok_or("no picture")?;
     let middle = (win.0 as u32 + 300, win.1 as u32 + 200);
     control::wait_pixel(tech, middle.0, middle.1, xwindow::BLUE, "the test window").await?;
     let allow_to_frame = allowed.elapsed();
     let pid = helper.pid().ok_or("the helper is not running")?;
 
     // Idle: nothing on the desktop changes.
-    let (cpu0, bytes0, t0) = (process::cpu_time(pid)?, video_bytes(tech).await?, Instant::now());
+    let (cpu0, bytes0, t0) = (
+        process::cpu_time(pid)?,
+        video_bytes(tech).await?,
+        Instant::now(),
+    );
     tokio::time::sleep(idle).await;
-    let (cpu1, bytes1, t1) = (process::cpu_time(pid)?, video_bytes(tech).await?, Instant::now());
+    let (cpu1, bytes1, t1) = (
+        process::cpu_time(pid)?,
+        video_bytes(tech).await?,
+        Instant::now(),
+    );
     let idle_rss = process::memory(pid)?.rss_kib as f64 / 1024.0;
     let idle_secs = (t1 - t0).as_secs_f64();
 
@@ -159,7 +183,11 @@ async fn measure(stage: Stage, display: String, clicks: usize, idle: Duration, w
     let mut colour = xwindow::BLUE;
     let mut times = Vec::with_capacity(clicks);
     for i in 0..clicks {
-        colour = if colour == xwindow::BLUE { xwindow::RED } else { xwindow::BLUE };
+        colour = if colour == xwindow::BLUE {
+            xwindow::RED
+        } else {
+            xwindow::BLUE
+        };
         page::js_with::<()>(
             tech,
             "Object.assign(window.__ctl, {down: null, changed: null, expect: arguments[0], x: arguments[1], y: arguments[2]});",
@@ -178,7 +206,11 @@ async fn measure(stage: Stage, display: String, clicks: usize, idle: Duration, w
             times.push(Duration::from_secs_f64((changed - down).max(0.0) / 1000.0));
         }
     }
-    let (cpu2, bytes2, t2) = (process::cpu_time(pid)?, video_bytes(tech).await?, Instant::now());
+    let (cpu2, bytes2, t2) = (
+        process::cpu_time(pid)?,
+        video_bytes(tech).await?,
+        Instant::now(),
+    );
     let busy_rss = process::memory(pid)?.rss_kib as f64 / 1024.0;
     let busy_secs = (t2 - t1).as_secs_f64();
     Ok(Measured {
@@ -220,10 +252,16 @@ async fn main() -> Result<()> {
     let mut table = Table::default();
     let p = |q: f64| percentile(&sorted, q).map(ms).unwrap_or_else(|| "–".into());
     table.row(
-        format!("Click → visible change at the console, median / p95 ({} clicks, {w}×{h})", sorted.len()),
+        format!(
+            "Click → visible change at the console, median / p95 ({} clicks, {w}×{h})",
+            sorted.len()
+        ),
         format!("{} / {}", p(50.0), p(95.0)),
     );
-    table.row("Allow → first helper frame (download and start included)", ms(m.allow_to_frame));
+    table.row(
+        "Allow → first helper frame (download and start included)",
+        ms(m.allow_to_frame),
+    );
     table.row(
         "Helper CPU, idle / while the screen changes (% of one core)",
         format!("{:.1} / {:.1}", m.idle_cpu, m.busy_cpu),
