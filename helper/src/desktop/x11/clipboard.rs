@@ -242,14 +242,24 @@ impl Owner {
     }
 
     fn get(&mut self) -> Result<Option<String>, Error> {
-        if let Some(text) = &self.text {
+        // Ask the server who owns it now: a SelectionClear telling us
+        // another program copied may still be unread.
+        let owner = self
+            .display
+            .conn
+            .get_selection_owner(self.atoms.clipboard)?
+            .reply()?
+            .owner;
+        if owner == self.window
+            && let Some(text) = &self.text
+        {
             return Ok(Some(text.clone()));
+        }
+        if owner == x11rb::NONE || owner == self.window {
+            return Ok(None);
         }
         let conn = &self.display.conn;
         let a = &self.atoms;
-        if conn.get_selection_owner(a.clipboard)?.reply()?.owner == x11rb::NONE {
-            return Ok(None);
-        }
         conn.convert_selection(
             self.window,
             a.clipboard,
