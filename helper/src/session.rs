@@ -194,7 +194,7 @@ impl Session {
                     self.input.new_link();
                     old.close().await;
                 }
-                match Link::answer(&self.ice_servers, &self.bind, offer).await {
+                match Link::answer(&self.ice_servers, &self.bind, *offer).await {
                     Ok((link, answer)) => {
                         self.link = Some(link);
                         let reply = ClientMessage::Signal {

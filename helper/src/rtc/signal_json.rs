@@ -7,7 +7,7 @@ use webrtc::peer_connection::{RTCIceCandidateInit, RTCSdpType, RTCSessionDescrip
 /// What a console's `signal` carried.
 #[derive(Debug)]
 pub enum Incoming {
-    Offer(RTCSessionDescription),
+    Offer(Box<RTCSessionDescription>),
     Candidate(RTCIceCandidateInit),
     /// `{"candidate": null}` (end of candidates), an answer or rollback
     /// we never asked for, or a shape we do not know: ignored.
@@ -17,7 +17,7 @@ pub enum Incoming {
 pub fn read(data: &Value) -> Incoming {
     if let Some(description) = data.get("description") {
         return match serde_json::from_value::<RTCSessionDescription>(description.clone()) {
-            Ok(d) if d.sdp_type == RTCSdpType::Offer => Incoming::Offer(d),
+            Ok(d) if d.sdp_type == RTCSdpType::Offer => Incoming::Offer(Box::new(d)),
             _ => Incoming::Other,
         };
     }

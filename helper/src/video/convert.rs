@@ -9,7 +9,10 @@
 /// Converts `width` × `height` pixels (both even) of `bgra`, `stride`
 /// bytes per row, into `out`: the Y plane, then U, then V, tightly packed.
 pub fn bgra_to_i420(bgra: &[u8], stride: usize, width: usize, height: usize, out: &mut [u8]) {
-    assert!(width % 2 == 0 && height % 2 == 0, "I420 needs even sizes");
+    assert!(
+        width.is_multiple_of(2) && height.is_multiple_of(2),
+        "I420 needs even sizes"
+    );
     assert!(bgra.len() >= stride * (height - 1) + width * 4);
     let y_len = width * height;
     let (y_plane, chroma) = out[..y_len * 3 / 2].split_at_mut(y_len);

@@ -48,7 +48,7 @@ impl Vp8Encoder {
         threads: u32,
         cpu_used: i32,
     ) -> Result<Self, String> {
-        if width % 2 != 0 || height % 2 != 0 {
+        if !width.is_multiple_of(2) || !height.is_multiple_of(2) {
             return Err("VP8/I420 needs even dimensions".into());
         }
         // SAFETY: the config is filled by libvpx before it is read, and the
