@@ -4,8 +4,6 @@
 //! every key and button pressed is remembered so it can be released when
 //! control stops, the link closes or the helper exits.
 
-use std::collections::BTreeSet;
-
 use protocol::peer::control::{PointerMove, to_pixel};
 use protocol::peer::input::{InputMessage, MAX_TEXT_CHARS, Monitor, MouseButton};
 
@@ -30,7 +28,9 @@ pub struct Controller<S: InputSink + ?Sized> {
     /// The monitor shown: where normalised positions land.
     area: Option<Monitor>,
     last_seq: Option<u32>,
-    keys: BTreeSet<u16>,
+    /// Held keys in the order pressed: released last first, so a
+    /// modifier outlives the key it modified, as with fingers.
+    keys: Vec<u16>,
     buttons: Vec<MouseButton>,
 }
 
@@ -41,7 +41,7 @@ impl<S: InputSink + ?Sized> Controller<S> {
             controlling: false,
             area: None,
             last_seq: None,
-            keys: BTreeSet::new(),
+            keys: Vec::new(),
             buttons: Vec::new(),
         }
     }
@@ -133,10 +133,9 @@ impl<S: InputSink + ?Sized> Controller<S> {
             InputMessage::Wheel { dx, dy } => self.sink.wheel(*dx, *dy)?,
             InputMessage::Key { usb, down } => {
                 self.sink.key(*usb, *down)?;
+                self.keys.retain(|k| k != usb);
                 if *down {
-                    self.keys.insert(*usb);
-                } else {
-                    self.keys.remove(usb);
+                    self.keys.push(*usb);
                 }
             }
             InputMessage::Text { text } => {
@@ -173,5 +172,148 @@ impl<S: InputSink + ?Sized> Controller<S> {
         let released = self.release_all();
         self.sink.restore()?;
         released
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    /// Records calls instead of injecting them.
+    #[derive(Clone, Default)]
+    struct Recorder(Arc<Mutex<Vec<String>>>);
+
+    impl InputSink for Recorder {
+        fn move_to(&mut self, x: i32, y: i32) -> Result<(), Error> {
+            self.0.lock().unwrap().push(format!("move {x},{y}"));
+            Ok(())
+        }
+        fn button(&mut self, button: MouseButton, down: bool) -> Result<(), Error> {
+            self.0
+                .lock()
+                .unwrap()
+                .push(format!("button {button:?} {down}"));
+            Ok(())
+        }
+        fn wheel(&mut self, dx: i32, dy: i32) -> Result<(), Error> {
+            self.0.lock().unwrap().push(format!("wheel {dx},{dy}"));
+            Ok(())
+        }
+        fn key(&mut self, usb: u16, down: bool) -> Result<(), Error> {
+            self.0.lock().unwrap().push(format!("key {usb:#x} {down}"));
+            Ok(())
+        }
+        fn text(&mut self, text: &str) -> Result<(), Error> {
+            self.0
+                .lock()
+                .unwrap()
+                .push(format!("text {}", text.chars().count()));
+            Ok(())
+        }
+        fn restore(&mut self) -> Result<(), Error> {
+            self.0.lock().unwrap().push("restore".into());
+            Ok(())
+        }
+    }
+
+    fn controller() -> (Controller<Recorder>, Recorder) {
+        let recorder = Recorder::default();
+        let mut c = Controller::new(Box::new(recorder.clone()));
+        c.set_area(Monitor {
+            name: "right".into(),
+            x: 1920,
+            y: 0,
+            width: 1280,
+            height: 1024,
+            primary: false,
+        });
+        c.set_controlling(true).unwrap();
+        recorder.0.lock().unwrap().clear();
+        (c, recorder)
+    }
+
+    #[test]
+    fn moves_land_on_the_shown_monitor_and_stale_ones_are_dropped_across_wrap_around() {
+        let (mut c, rec) = controller();
+        let at = |seq| PointerMove {
+            seq,
+            x: 65535,
+            y: 0,
+        };
+        assert_eq!(c.pointer(at(u32::MAX)).unwrap(), Applied::Done);
+        assert_eq!(
+            c.pointer(at(0)).unwrap(),
+            Applied::Done,
+            "0 follows u32::MAX"
+        );
+        assert_eq!(c.pointer(at(u32::MAX - 1)).unwrap(), Applied::Stale);
+        assert_eq!(
+            c.pointer(at(0)).unwrap(),
+            Applied::Stale,
+            "a repeat is stale too"
+        );
+        c.new_link();
+        assert_eq!(
+            c.pointer(at(5)).unwrap(),
+            Applied::Done,
+            "a new link starts over"
+        );
+        assert_eq!(rec.0.lock().unwrap()[0], "move 3199,0");
+    }
+
+    #[test]
+    fn held_keys_and_buttons_are_released_last_first_when_control_ends() {
+        let (mut c, rec) = controller();
+        for m in [
+            InputMessage::Key {
+                usb: 0xe0,
+                down: true,
+            },
+            InputMessage::Key {
+                usb: 0x04,
+                down: true,
+            },
+            InputMessage::Button {
+                button: MouseButton::Right,
+                down: true,
+                x: 0,
+                y: 0,
+            },
+        ] {
+            c.apply(&m).unwrap();
+        }
+        rec.0.lock().unwrap().clear();
+        c.set_controlling(false).unwrap();
+        assert_eq!(
+            *rec.0.lock().unwrap(),
+            [
+                "key 0x4 false",
+                "key 0xe0 false",
+                "button Right false",
+                "restore"
+            ]
+            .map(String::from)
+        );
+    }
+
+    #[test]
+    fn text_is_cut_at_the_limit_and_other_messages_are_not_input() {
+        let (mut c, rec) = controller();
+        let long = "ж".repeat(MAX_TEXT_CHARS + 10);
+        c.apply(&InputMessage::Text { text: long }).unwrap();
+        assert_eq!(
+            rec.0.lock().unwrap().last().unwrap(),
+            &format!("text {MAX_TEXT_CHARS}")
+        );
+        assert_eq!(
+            c.apply(&InputMessage::SelectMonitor { index: 1 }).unwrap(),
+            Applied::NotInput
+        );
+        assert_eq!(
+            c.apply(&InputMessage::ClipboardPull).unwrap(),
+            Applied::NotInput
+        );
     }
 }

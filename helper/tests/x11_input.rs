@@ -252,7 +252,7 @@ fn release_all_and_the_end_of_control_let_go_of_held_keys() {
         .collect();
     assert_eq!(
         ups,
-        vec![50, 24],
+        vec![24, 50],
         "Q and Shift released, last pressed first"
     );
 
