@@ -133,10 +133,24 @@ async fn a_refused_token_ends_it_with_failure() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_session_ending_ends_it_normally() {
+async fn pings_are_answered_and_the_session_ending_ends_it_normally() {
     let x = Xvfb::start();
     let (mut ws, _, helper) = start(&x.display).await;
     joined(&mut ws).await;
+    // The server pings idle sockets; an unanswered ping would drop us.
+    ws.send(Message::Ping(b"still there?".to_vec().into()))
+        .await
+        .unwrap();
+    loop {
+        match timeout(WAIT, ws.next()).await.expect("a pong") {
+            Some(Ok(Message::Pong(p))) => {
+                assert_eq!(&p[..], b"still there?");
+                break;
+            }
+            Some(Ok(_)) => {}
+            other => panic!("no pong: {other:?}"),
+        }
+    }
     send(
         &mut ws,
         &ServerMessage::Ended {
