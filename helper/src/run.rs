@@ -19,6 +19,9 @@ pub const PLATFORM: &str = if cfg!(target_arch = "aarch64") {
     "linux-x86_64"
 };
 
+/// How long reaching the server may take before the helper gives up.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
 pub struct Options {
     pub trailer: Trailer,
     /// The X display (`None`: `$DISPLAY`).
@@ -66,7 +69,17 @@ pub async fn run(options: Options) -> Exit {
             return Exit::Failed;
         }
     };
-    let mut socket = match signalling::connect(&url).await {
+    // Ctrl+C must work while connecting too: the signal handlers are
+    // installed, so nothing else would end the process.
+    let connecting = tokio::select! {
+        c = tokio::time::timeout(CONNECT_TIMEOUT, signalling::connect(&url)) => c,
+        _ = signals.any() => {
+            say("Stopped.");
+            return Exit::Normal;
+        }
+    };
+    let connected = connecting.unwrap_or_else(|_| Err("no answer within 20 seconds".into()));
+    let mut socket = match connected {
         Ok(s) => s,
         Err(e) => {
             say(&format!(

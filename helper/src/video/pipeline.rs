@@ -22,6 +22,8 @@ const REFRESH_INTERVAL: Duration = Duration::from_secs(2);
 const MONITOR_INTERVAL: Duration = Duration::from_secs(1);
 /// At most one keyframe this often, however many PLIs a lossy link sends.
 const KEYFRAME_INTERVAL: Duration = Duration::from_millis(300);
+/// Capture failing this long (not one resize) stops the pipeline.
+const GIVE_UP_AFTER: Duration = Duration::from_secs(3);
 const MIN_KBPS: u32 = 150;
 const MAX_KBPS: u32 = 8_000;
 
@@ -118,6 +120,7 @@ impl Worker {
         let mut i420: Vec<u8> = Vec::new();
         let mut last_sent = None::<Instant>;
         let mut last_key = None::<Instant>;
+        let mut failing_since = None::<Instant>;
         while !self.control.stop.load(Ordering::Relaxed) {
             let tick = Instant::now();
             let wanted = self.control.monitor.load(Ordering::Relaxed);
@@ -139,10 +142,23 @@ impl Worker {
                     }
                 }
             }
-            let frame = self
-                .capturer
-                .grab(&monitors[shown])
-                .map_err(|e| format!("screen capture failed: {e}"))?;
+            let frame = match self.capturer.grab(&monitors[shown]) {
+                Ok(frame) => {
+                    failing_since = None;
+                    frame
+                }
+                // A monitor being resized or unplugged fails a grab or
+                // two: read the layout again and retry, for a while.
+                Err(e) => {
+                    let since = *failing_since.get_or_insert(tick);
+                    if since.elapsed() >= GIVE_UP_AFTER {
+                        return Err(format!("screen capture failed: {e}"));
+                    }
+                    monitors_read = None;
+                    std::thread::sleep(FRAME_INTERVAL);
+                    continue;
+                }
+            };
             let (width, height) = (frame.width, frame.height);
             let unchanged = previous.as_slice() == frame.bgra;
             let stale = last_sent.is_none_or(|at| at.elapsed() >= REFRESH_INTERVAL);
