@@ -235,9 +235,29 @@ pub async fn mouse(driver: &WebDriver, kind: &str, x: f64, y: f64, buttons: u32)
     Ok(())
 }
 
+/// Fails unless viewport point (`x`, `y`) is over the video itself, so a
+/// test never blames the helper for a click the page gave to something
+/// else.
+pub async fn over_video(driver: &WebDriver, x: f64, y: f64) -> Result<()> {
+    let hit: String = page::js_with(
+        driver,
+        "const e = document.elementFromPoint(arguments[1], arguments[2]);
+         if (e && e.matches(arguments[0])) return '';
+         return e ? e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + e.className : 'nothing';",
+        vec![json!(SCREEN), json!(x), json!(y)],
+    )
+    .await?;
+    if hit.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("the point ({x:.0}, {y:.0}) is over {hit}, not the helper's screen").into())
+    }
+}
+
 /// A left click at desktop pixel (`x`, `y`) of the video.
 pub async fn click(driver: &WebDriver, at: Shown, x: u32, y: u32) -> Result<()> {
     let (px, py) = at.point(x, y);
+    over_video(driver, px, py).await?;
     mouse(driver, "mouseMoved", px, py, 0).await?;
     mouse(driver, "mousePressed", px, py, 1).await?;
     mouse(driver, "mouseReleased", px, py, 0).await
@@ -253,6 +273,8 @@ pub async fn drag(
 ) -> Result<()> {
     let (fx, fy) = at.point(from.0, from.1);
     let (tx, ty) = at.point(to.0, to.1);
+    over_video(driver, fx, fy).await?;
+    over_video(driver, tx, ty).await?;
     mouse(driver, "mouseMoved", fx, fy, 0).await?;
     mouse(driver, "mousePressed", fx, fy, 1).await?;
     for i in 1..=steps {
@@ -272,6 +294,7 @@ pub async fn drag(
 /// One wheel turn of `delta_y` pixels over desktop pixel (`x`, `y`).
 pub async fn wheel(driver: &WebDriver, at: Shown, x: u32, y: u32, delta_y: f64) -> Result<()> {
     let (px, py) = at.point(x, y);
+    over_video(driver, px, py).await?;
     driver
         .cdp()
         .send_raw(

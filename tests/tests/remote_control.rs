@@ -30,6 +30,20 @@ const WIN: (i16, i16, u16, u16) = (200, 150, 600, 400);
 
 /// Waits for the geometry of a video that has a picture.
 async fn picture(tech: &WebDriver) -> Result<Shown> {
+    // Into view: the browser only delivers input to what it shows.
+    wait::until("the helper's screen in the console", wait::STEP, || async {
+        Ok(page::js_with::<bool>(
+            tech,
+            "const v = document.querySelector(arguments[0]);
+             if (!v) return false;
+             v.scrollIntoView({block: 'center', inline: 'center'});
+             return true;",
+            vec![serde_json::json!(SCREEN)],
+        )
+        .await?
+        .then_some(()))
+    })
+    .await?;
     wait::until_value(
         "the helper's screen in the console",
         wait::STEP,
@@ -68,16 +82,18 @@ fn near(got: (i16, i16), want: (i16, i16), by: i16) -> bool {
 }
 
 /// A click at window point `local` lands there (±2 px) and turns the
-/// window `colour`, which the console then shows.
+/// window `colour`, which the console then shows. Returns how the video
+/// was drawn when clicked.
 async fn click_lands(
     tech: &WebDriver,
     window: &TestWindow,
-    at: Shown,
     local: (i16, i16),
     colour: u32,
-) -> Result<()> {
+) -> Result<Shown> {
     window.clear();
     let desktop = ((WIN.0 + local.0) as u32, (WIN.1 + local.1) as u32);
+    // Measured now: focus and tools around the video may have moved it.
+    let at = picture(tech).await?;
     control::click(tech, at, desktop.0, desktop.1).await?;
     let got = received(window, "a left click in the test window", |e| {
         first_press(e, 1)
@@ -91,7 +107,187 @@ async fn click_lands(
         .into());
     }
     let middle = ((WIN.0 as u32) + 300, (WIN.1 as u32) + 200);
-    control::wait_pixel(tech, middle.0, middle.1, colour, "the window's new colour").await
+    control::wait_pixel(tech, middle.0, middle.1, colour, "the window's new colour").await?;
+    Ok(at)
+}
+
+/// Everything done while the helper runs, ending with Stop control and
+/// the helper's exit.
+async fn controlled(
+    stage: &Stage,
+    window: &TestWindow,
+    scope: &str,
+    helper: &mut RunningHelper,
+    allowed_at: Instant,
+) -> Result<()> {
+    let (tech, cust) = (&stage.technician, &stage.customer);
+    let at = picture(tech).await?;
+    if (at.width, at.height) != (1280, 720) {
+        return Err(format!(
+            "the helper's picture is {}x{}, not 1280x720",
+            at.width, at.height
+        )
+        .into());
+    }
+    let middle = ((WIN.0 as u32) + 300, (WIN.1 as u32) + 200);
+    control::wait_pixel(
+        tech,
+        middle.0,
+        middle.1,
+        xwindow::BLUE,
+        "the blue test window",
+    )
+    .await?;
+    println!("allow to first helper frame: {:?}", allowed_at.elapsed());
+    page::wait_text(cust, "#control-banner", "control", |t| {
+        t.contains(&stage.username) && t.contains("is controlling your computer")
+    })
+    .await?;
+
+    // A click at the video's drawn size, then at 1:1.
+    let fit = click_lands(tech, window, (60, 60), xwindow::RED).await?;
+    if fit.scale > 0.99 {
+        return Err(format!("the video is not scaled to fit: scale {}", fit.scale).into());
+    }
+    // Room for the desktop at its own size beside the console's columns.
+    tech.cdp()
+        .send_raw(
+            "Emulation.setDeviceMetricsOverride",
+            serde_json::json!({"width": 2400, "height": 1400, "deviceScaleFactor": 1, "mobile": false}),
+        )
+        .await?;
+    page::js_with::<()>(
+        tech,
+        "const v = document.querySelector(arguments[0]);
+             v.style.width = v.videoWidth + 'px'; v.style.height = v.videoHeight + 'px';
+             v.style.maxWidth = 'none'; v.style.maxHeight = 'none';
+             v.scrollIntoView({block: 'start', inline: 'start'});",
+        vec![serde_json::json!(SCREEN)],
+    )
+    .await?;
+    let full = click_lands(tech, window, (451, 333), xwindow::BLUE).await?;
+    if (full.scale - 1.0).abs() > 0.01 {
+        return Err(format!("the video did not take its own size: scale {}", full.scale).into());
+    }
+
+    // A drag: pressed at one point, moved, released at another.
+    window.clear();
+    let (from, to) = (
+        (WIN.0 as u32 + 100, WIN.1 as u32 + 100),
+        (WIN.0 as u32 + 400, WIN.1 as u32 + 250),
+    );
+    control::drag(tech, picture(tech).await?, from, to, 10).await?;
+    let release = received(window, "the end of a drag", |e| {
+        e.iter().find_map(|e| match e {
+            XEvent::Release { button: 1, x, y } => Some((*x, *y)),
+            _ => None,
+        })
+    })
+    .await?;
+    let events = window.events();
+    let press = first_press(&events, 1).ok_or("the drag's press did not arrive")?;
+    let moved_while_down = events
+        .iter()
+        .filter(|e| matches!(e, XEvent::Motion { .. }))
+        .count();
+    if !near(press, (100, 100), 2) || !near(release, (400, 250), 2) || moved_while_down < 2 {
+        return Err(format!("the drag arrived as {events:?}").into());
+    }
+    control::wait_pixel(
+        tech,
+        middle.0,
+        middle.1,
+        xwindow::RED,
+        "the colour after the drag's click",
+    )
+    .await?;
+
+    // The wheel: one notch down is button 5.
+    window.clear();
+    control::wheel(tech, picture(tech).await?, middle.0, middle.1, 100.0).await?;
+    received(window, "a wheel notch down (button 5)", |e| {
+        first_press(e, 5)
+    })
+    .await?;
+
+    // Typing, capitals, digits, punctuation and Cyrillic.
+    window.clear();
+    page::js_with::<()>(
+        tech,
+        "document.querySelector(arguments[0]).focus();",
+        vec![serde_json::json!(SCREEN)],
+    )
+    .await?;
+    page::find(tech, &format!("{scope}#release-keyboard")).await?;
+    let text = "Hello, World! 123 Привет";
+    tech.action_chain().send_keys(text).perform().await?;
+    let typed = received(window, "the typed text", |_| {
+        let typed = window.typed();
+        (typed == text).then_some(typed)
+    })
+    .await;
+    if typed.is_err() {
+        return Err(format!("typed {text:?}, the window read {:?}", window.typed()).into());
+    }
+
+    // View only sends nothing: of two clicks, only the one made after
+    // switching back to Control arrives.
+    page::click(tech, &format!("{scope}#control-mode-view")).await?;
+    page::wait_text(cust, "#control-banner", "view only", |t| {
+        t.contains("view only")
+    })
+    .await?;
+    window.clear();
+    control::click(
+        tech,
+        picture(tech).await?,
+        WIN.0 as u32 + 20,
+        WIN.1 as u32 + 20,
+    )
+    .await?;
+    page::click(tech, &format!("{scope}#control-mode-control")).await?;
+    page::wait_text(cust, "#control-banner", "controlling", |t| {
+        t.contains("is controlling")
+    })
+    .await?;
+    control::click(
+        tech,
+        picture(tech).await?,
+        WIN.0 as u32 + 500,
+        WIN.1 as u32 + 300,
+    )
+    .await?;
+    let got = received(window, "the click made in Control", |e| first_press(e, 1)).await?;
+    if !near(got, (500, 300), 2) {
+        return Err(format!(
+            "a click made in View only reached the computer: first press at {got:?}"
+        )
+        .into());
+    }
+
+    // Stop control on the customer's page: the helper exits by itself.
+    let stopped_at = Instant::now();
+    page::click(cust, "#stop-control").await?;
+    let status = helper.exited(Duration::from_secs(10)).await?;
+    println!("stop control to helper exit: {:?}", stopped_at.elapsed());
+    if !status.success() {
+        return Err(format!(
+            "the helper exited with {status} after Stop control:\n{}",
+            helper.output()
+        )
+        .into());
+    }
+    wait::until(
+        "the console to drop the helper's screen",
+        wait::STEP,
+        || async { Ok(page::absent(tech, SCREEN).await?.then_some(())) },
+    )
+    .await?;
+    if !page::absent(cust, "#control-banner").await? {
+        return Err("the customer still sees the control banner after Stop control".into());
+    }
+
+    Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -141,154 +337,8 @@ async fn the_technician_controls_the_customers_computer_through_the_helper() {
         page::click(cust, "a#helper-download").await?;
         let file = control::downloaded(&downloads_path, "lifeline-helper").await?;
         let mut helper = RunningHelper::start(&file, &display_name)?;
-
-        // The customer's desktop in the console, the test window blue on it.
-        let at = picture(tech).await?;
-        if (at.width, at.height) != (1280, 720) {
-            return Err(format!(
-                "the helper's picture is {}x{}, not 1280x720",
-                at.width, at.height
-            )
-            .into());
-        }
-        let middle = ((WIN.0 as u32) + 300, (WIN.1 as u32) + 200);
-        control::wait_pixel(
-            tech,
-            middle.0,
-            middle.1,
-            xwindow::BLUE,
-            "the blue test window",
-        )
-        .await?;
-        println!("allow to first helper frame: {:?}", allowed_at.elapsed());
-        page::wait_text(cust, "#control-banner", "control", |t| {
-            t.contains(&stage.username) && t.contains("is controlling your computer")
-        })
-        .await?;
-
-        // A click at the video's drawn size, then at 1:1.
-        click_lands(tech, window, at, (60, 60), xwindow::RED).await?;
-        page::js_with::<()>(
-            tech,
-            "const v = document.querySelector(arguments[0]);
-             v.style.width = v.videoWidth + 'px'; v.style.height = v.videoHeight + 'px';
-             v.style.maxWidth = 'none'; v.style.maxHeight = 'none';
-             v.scrollIntoView({block: 'start', inline: 'start'});",
-            vec![serde_json::json!(SCREEN)],
-        )
-        .await?;
-        let full = picture(tech).await?;
-        if (full.scale - 1.0).abs() > 0.01 {
-            return Err(
-                format!("the video did not take its own size: scale {}", full.scale).into(),
-            );
-        }
-        click_lands(tech, window, full, (451, 333), xwindow::BLUE).await?;
-
-        // A drag: pressed at one point, moved, released at another.
-        window.clear();
-        let (from, to) = (
-            (WIN.0 as u32 + 100, WIN.1 as u32 + 100),
-            (WIN.0 as u32 + 400, WIN.1 as u32 + 250),
-        );
-        control::drag(tech, full, from, to, 10).await?;
-        let release = received(window, "the end of a drag", |e| {
-            e.iter().find_map(|e| match e {
-                XEvent::Release { button: 1, x, y } => Some((*x, *y)),
-                _ => None,
-            })
-        })
-        .await?;
-        let events = window.events();
-        let press = first_press(&events, 1).ok_or("the drag's press did not arrive")?;
-        let moved_while_down = events
-            .iter()
-            .filter(|e| matches!(e, XEvent::Motion { .. }))
-            .count();
-        if !near(press, (100, 100), 2) || !near(release, (400, 250), 2) || moved_while_down < 2 {
-            return Err(format!("the drag arrived as {events:?}").into());
-        }
-        control::wait_pixel(
-            tech,
-            middle.0,
-            middle.1,
-            xwindow::RED,
-            "the colour after the drag's click",
-        )
-        .await?;
-
-        // The wheel: one notch down is button 5.
-        window.clear();
-        control::wheel(tech, full, middle.0, middle.1, 100.0).await?;
-        received(window, "a wheel notch down (button 5)", |e| {
-            first_press(e, 5)
-        })
-        .await?;
-
-        // Typing, capitals, digits, punctuation and Cyrillic.
-        window.clear();
-        page::js_with::<()>(
-            tech,
-            "document.querySelector(arguments[0]).focus();",
-            vec![serde_json::json!(SCREEN)],
-        )
-        .await?;
-        page::find(tech, &format!("{scope}#release-keyboard")).await?;
-        let text = "Hello, World! 123 Привет";
-        tech.action_chain().send_keys(text).perform().await?;
-        let typed = received(window, "the typed text", |_| {
-            let typed = window.typed();
-            (typed == text).then_some(typed)
-        })
-        .await;
-        if typed.is_err() {
-            return Err(format!("typed {text:?}, the window read {:?}", window.typed()).into());
-        }
-
-        // View only sends nothing: of two clicks, only the one made after
-        // switching back to Control arrives.
-        page::click(tech, &format!("{scope}#control-mode-view")).await?;
-        page::wait_text(cust, "#control-banner", "view only", |t| {
-            t.contains("view only")
-        })
-        .await?;
-        window.clear();
-        control::click(tech, full, WIN.0 as u32 + 20, WIN.1 as u32 + 20).await?;
-        page::click(tech, &format!("{scope}#control-mode-control")).await?;
-        page::wait_text(cust, "#control-banner", "controlling", |t| {
-            t.contains("is controlling")
-        })
-        .await?;
-        control::click(tech, full, WIN.0 as u32 + 500, WIN.1 as u32 + 300).await?;
-        let got = received(window, "the click made in Control", |e| first_press(e, 1)).await?;
-        if !near(got, (500, 300), 2) {
-            return Err(format!(
-                "a click made in View only reached the computer: first press at {got:?}"
-            )
-            .into());
-        }
-
-        // Stop control on the customer's page: the helper exits by itself.
-        let stopped_at = Instant::now();
-        page::click(cust, "#stop-control").await?;
-        let status = helper.exited(Duration::from_secs(10)).await?;
-        println!("stop control to helper exit: {:?}", stopped_at.elapsed());
-        if !status.success() {
-            return Err(format!(
-                "the helper exited with {status} after Stop control:\n{}",
-                helper.output()
-            )
-            .into());
-        }
-        wait::until(
-            "the console to drop the helper's screen",
-            wait::STEP,
-            || async { Ok(page::absent(tech, SCREEN).await?.then_some(())) },
-        )
-        .await?;
-        if !page::absent(cust, "#control-banner").await? {
-            return Err("the customer still sees the control banner after Stop control".into());
-        }
+        let run = controlled(&stage, window, &scope, &mut helper, allowed_at).await;
+        run.map_err(|e| format!("{e}\n--- the helper printed ---\n{}", helper.output()))?;
 
         // The same download again: its token was used.
         let mut again = RunningHelper::start(&file, &display_name)?;

@@ -286,7 +286,10 @@ pub fn SessionView(props: &SessionViewProps) -> Html {
                         <span id="quality" class="quality">{ quality }</span>
                     </span>
                 </div>
-                <div class={classes!("screen", fit_class)} ref={screen_box}>
+                // The helper's screen below takes the stage's place while
+                // the browser shares nothing: no empty box above it.
+                <div class={classes!("screen", fit_class)} ref={screen_box}
+                    hidden={!has_picture && props.helper_stream.is_some()}>
                     <VideoView id="remote-screen" class="remote-screen"
                         stream={if has_picture { props.stream.clone() } else { None }}
                         label={fill(t.screen_live, &[("name", name)])} />

@@ -31,6 +31,7 @@ pub enum ControlClick {
         key: String,
         down: bool,
         composing: bool,
+        modifiers: super::Modifiers,
     },
     /// A finished composition's text.
     Text(String),

@@ -9,6 +9,7 @@ use protocol::peer::control::PointerMove;
 use protocol::peer::input::{InputMessage, MAX_TEXT_CHARS, MouseButton};
 use protocol::peer::keys::{usage, usb_of_code};
 
+use super::modifiers::{HeldModifiers, Modifiers, is_modifier};
 use super::point::Point;
 use super::wheel::{Notches, WheelUnit};
 
@@ -91,6 +92,8 @@ pub struct Driver {
     seq: u32,
     /// Wheel deltas short of a notch.
     notches: Notches,
+    /// Modifier keys held on the customer's computer.
+    modifiers: HeldModifiers,
     /// Where the pointer last was on the monitor: a button released over a
     /// bar (a drag that left the picture) is released there.
     last: Option<Point>,
@@ -106,6 +109,7 @@ impl Driver {
     pub fn set_controlling(&mut self, on: bool) -> Option<Outgoing> {
         let was = std::mem::replace(&mut self.controlling, on);
         self.notches.clear();
+        self.modifiers.clear();
         (was && !on).then_some(Outgoing::Input(InputMessage::ReleaseAll))
     }
 
@@ -157,24 +161,52 @@ impl Driver {
     /// place), `key` what it types here. A key with a USB usage goes as
     /// that key; one without (an unidentified key, a character the console's
     /// keyboard makes some other way) goes as the text it types.
-    pub fn key(&mut self, code: &str, key: &str, down: bool, composing: bool) -> KeyOutcome {
+    /// `flags` are the event's modifier flags: before a key goes down, the
+    /// customer's modifiers are pressed or released to match them.
+    pub fn key(
+        &mut self,
+        code: &str,
+        key: &str,
+        down: bool,
+        composing: bool,
+        flags: Modifiers,
+    ) -> KeyOutcome {
         if !self.controlling || composing {
             return KeyOutcome::default();
         }
         if let Some(usb) = usb_of_code(code) {
+            let mut messages = Vec::new();
+            if is_modifier(usb) {
+                self.modifiers.note(usb, down);
+            } else if down {
+                messages.extend(self.sync_modifiers(flags));
+            }
+            messages.push(Outgoing::Input(InputMessage::Key { usb, down }));
             return KeyOutcome {
-                messages: vec![Outgoing::Input(InputMessage::Key { usb, down })],
+                messages,
                 prevent_default: true,
             };
         }
         let printable = key.chars().count() == 1 && !key.chars().any(char::is_control);
         if down && printable {
+            // Typed as the character itself: Shift must not change it, and
+            // Ctrl or Alt held would make it a shortcut on the way.
+            let mut messages = self.sync_modifiers(Modifiers::default());
+            messages.extend(self.text(key));
             return KeyOutcome {
-                messages: self.text(key).into_iter().collect(),
+                messages,
                 prevent_default: true,
             };
         }
         KeyOutcome::default()
+    }
+
+    fn sync_modifiers(&mut self, flags: Modifiers) -> Vec<Outgoing> {
+        self.modifiers
+            .sync(flags)
+            .into_iter()
+            .map(|(usb, down)| Outgoing::Input(InputMessage::Key { usb, down }))
+            .collect()
     }
 
     /// Characters to type as they are (a finished composition).
@@ -197,6 +229,7 @@ impl Driver {
     /// Focus left the video, or the link closes: release everything held.
     pub fn release_all(&mut self) -> Option<Outgoing> {
         self.notches.clear();
+        self.modifiers.clear();
         self.controlling
             .then_some(Outgoing::Input(InputMessage::ReleaseAll))
     }

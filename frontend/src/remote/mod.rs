@@ -6,6 +6,8 @@
 //! - [`wheel`]: wheel deltas as whole notches, remainders kept;
 //! - [`driver`]: what the console sends the helper for each pointer and
 //!   key event, and nothing at all in View only;
+//! - [`modifiers`]: Shift, Ctrl, Alt and Meta kept in step with what
+//!   each key event says is held;
 //! - [`click`]: the console's remote-control clicks, as the view hands
 //!   them to the desk;
 //! - [`platform`]: which helper download suits the customer's computer,
@@ -13,11 +15,13 @@
 
 pub mod click;
 pub mod driver;
+pub mod modifiers;
 pub mod platform;
 pub mod point;
 pub mod wheel;
 
 pub use click::ControlClick;
 pub use driver::{Driver, KeyOutcome, Outgoing, SpecialKey};
+pub use modifiers::Modifiers;
 pub use point::{Layout, Point, map_point};
 pub use wheel::{Notches, WheelUnit};

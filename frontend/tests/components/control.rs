@@ -7,7 +7,7 @@ use frontend::components::consent_dialog::{ConsentDialog, ConsentDialogProps};
 use frontend::components::control_banner::{ControlBanner, ControlBannerProps};
 use frontend::components::helper_offer::{HelperOfferPanel, HelperOfferProps};
 use frontend::components::remote_control::{RemoteControlPanel, RemoteControlProps};
-use frontend::remote::{ControlClick, SpecialKey};
+use frontend::remote::{ControlClick, Modifiers, SpecialKey};
 use frontend::state::console::{Permission, RemoteControl};
 use frontend::state::control::Helper;
 use frontend::state::customer::{HelperOffer, ShareKind};
@@ -137,7 +137,8 @@ async fn keys_on_the_screen_go_out_and_focus_offers_release() {
                 code: "KeyA".into(),
                 key: "a".into(),
                 down: true,
-                composing: false
+                composing: false,
+                modifiers: Modifiers::default(),
             },
             ControlClick::Blur
         ]

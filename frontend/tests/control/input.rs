@@ -2,7 +2,7 @@
 //! numbered moves, clicks with their place, wheel notches, keys by USB
 //! usage, text for keys without one, the special keys, and releases.
 
-use frontend::remote::{Driver, Outgoing, Point, SpecialKey, WheelUnit};
+use frontend::remote::{Driver, Modifiers, Outgoing, Point, SpecialKey, WheelUnit};
 use frontend::signal_data::{SignalTarget, signal_target};
 use protocol::Role;
 use protocol::peer::control::PointerMove;
@@ -29,7 +29,7 @@ fn view_only_sends_nothing() {
     assert_eq!(driver.button(0, true, Some(P)), None);
     assert_eq!(driver.button(0, false, Some(P)), None);
     assert_eq!(driver.wheel(0.0, 500.0, WheelUnit::Pixel), None);
-    let key = driver.key("KeyA", "a", true, false);
+    let key = driver.key("KeyA", "a", true, false, Modifiers::default());
     assert!(key.messages.is_empty() && !key.prevent_default);
     assert_eq!(driver.text("hello"), None);
     assert!(driver.special(SpecialKey::CtrlAltDel).is_empty());
@@ -108,7 +108,7 @@ fn wheel_goes_in_notches() {
 #[wasm_bindgen_test]
 fn keys_go_by_usb_usage_and_others_as_text() {
     let mut driver = controlling();
-    let a = driver.key("KeyA", "q", true, false);
+    let a = driver.key("KeyA", "q", true, false, Modifiers::default());
     assert!(a.prevent_default);
     assert_eq!(
         a.messages,
@@ -117,7 +117,7 @@ fn keys_go_by_usb_usage_and_others_as_text() {
             down: true
         })]
     );
-    let tab = driver.key("Tab", "Tab", false, false);
+    let tab = driver.key("Tab", "Tab", false, false, Modifiers::default());
     assert_eq!(
         tab.messages,
         vec![input(InputMessage::Key {
@@ -126,19 +126,24 @@ fn keys_go_by_usb_usage_and_others_as_text() {
         })]
     );
     assert!(tab.prevent_default, "Tab must not move the console's focus");
-    let unidentified = driver.key("Unidentified", "é", true, false);
+    let unidentified = driver.key("Unidentified", "é", true, false, Modifiers::default());
     assert_eq!(
         unidentified.messages,
         vec![input(InputMessage::Text { text: "é".into() })]
     );
     assert!(
         driver
-            .key("Unidentified", "é", false, false)
+            .key("Unidentified", "é", false, false, Modifiers::default())
             .messages
             .is_empty()
     );
-    assert!(driver.key("", "Dead", true, false).messages.is_empty());
-    let composing = driver.key("KeyA", "a", true, true);
+    assert!(
+        driver
+            .key("", "Dead", true, false, Modifiers::default())
+            .messages
+            .is_empty()
+    );
+    let composing = driver.key("KeyA", "a", true, true, Modifiers::default());
     assert!(composing.messages.is_empty() && !composing.prevent_default);
     assert_eq!(
         driver.text("日本"),
@@ -195,4 +200,50 @@ fn signals_go_to_the_connection_of_their_sender() {
         SignalTarget::Nobody,
         "a customer's page never talks to the helper"
     );
+}
+
+/// Keys as one event each: what the console sends for a key going down.
+fn keys_of(outcome: frontend::remote::KeyOutcome) -> Vec<(u16, bool)> {
+    outcome
+        .messages
+        .into_iter()
+        .filter_map(|m| match m {
+            Outgoing::Input(InputMessage::Key { usb, down }) => Some((usb, down)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn modifiers_follow_the_event_flags() {
+    let mut driver = controlling();
+    let shift = Modifiers {
+        shift: true,
+        ..Modifiers::default()
+    };
+    // Shift held before the video had the keyboard: pressed for the key.
+    let h = driver.key("KeyH", "H", true, false, shift);
+    assert_eq!(keys_of(h), vec![(usage::SHIFT_LEFT, true), (0x0b, true)]);
+    assert_eq!(
+        keys_of(driver.key("KeyH", "H", false, false, shift)),
+        vec![(0x0b, false)]
+    );
+    // Let go of meanwhile: released before the next key.
+    let e = driver.key("KeyE", "e", true, false, Modifiers::default());
+    assert_eq!(keys_of(e), vec![(usage::SHIFT_LEFT, false), (0x08, true)]);
+    // A real Shift press is not pressed twice, and its own release counts.
+    driver.key("ShiftRight", "Shift", true, false, shift);
+    assert_eq!(
+        keys_of(driver.key("Digit1", "!", true, false, shift)),
+        vec![(0x1e, true)]
+    );
+    driver.key("ShiftRight", "Shift", false, false, Modifiers::default());
+    assert_eq!(
+        keys_of(driver.key("Digit1", "1", true, false, Modifiers::default())),
+        vec![(0x1e, true)]
+    );
+    // Text typed as itself goes without Shift.
+    driver.key("KeyA", "A", true, false, shift);
+    let text = driver.key("", "П", true, false, shift);
+    assert_eq!(keys_of(text), vec![(usage::SHIFT_LEFT, false)]);
 }

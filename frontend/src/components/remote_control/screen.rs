@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use crate::components::video_view::play;
 use crate::i18n::use_texts;
-use crate::remote::{ControlClick, Layout, Point, WheelUnit, map_point};
+use crate::remote::{ControlClick, Layout, Modifiers, Point, WheelUnit, map_point};
 
 #[derive(Properties, PartialEq)]
 pub struct HelperScreenProps {
@@ -64,7 +64,11 @@ pub fn HelperScreen(props: &HelperScreenProps) -> Html {
                 if down {
                     // Clicking the picture gives it the keyboard; the
                     // capture keeps a drag's release for us.
-                    let _ = el.focus();
+                    // Without scrolling: the page must not move under
+                    // the technician's pointer as the click lands.
+                    let options = web_sys::FocusOptions::new();
+                    options.set_prevent_scroll(true);
+                    let _ = el.focus_with_options(&options);
                     let _ = el.set_pointer_capture(e.pointer_id());
                 } else {
                     let _ = el.release_pointer_capture(e.pointer_id());
@@ -102,6 +106,12 @@ pub fn HelperScreen(props: &HelperScreenProps) -> Html {
                 key: e.key(),
                 down,
                 composing: e.is_composing(),
+                modifiers: Modifiers {
+                    shift: e.shift_key(),
+                    ctrl: e.ctrl_key(),
+                    alt: e.alt_key(),
+                    meta: e.meta_key(),
+                },
             });
             if used {
                 e.prevent_default();

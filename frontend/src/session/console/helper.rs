@@ -149,8 +149,9 @@ fn drive(driver: &mut Driver, click: ControlClick) -> Driven {
             key,
             down,
             composing,
+            modifiers,
         } => {
-            let outcome = driver.key(&code, &key, down, composing);
+            let outcome = driver.key(&code, &key, down, composing, modifiers);
             return Driven {
                 messages: outcome.messages,
                 used: outcome.prevent_default,
