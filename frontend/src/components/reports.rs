@@ -4,7 +4,8 @@
 
 use protocol::RecordingId;
 use protocol::activity::{TransferDirection, TransferRecord};
-use protocol::api::{RecordingSummary, ScreenShownPeriod, SessionReport};
+use protocol::api::{RecordingSummary, SessionReport};
+use time::OffsetDateTime;
 use yew::prelude::*;
 
 use crate::browser;
@@ -62,7 +63,10 @@ pub fn Reports(props: &ReportsProps) -> Html {
                 <td>{ r.duration_secs.map(minutes_seconds).unwrap_or_default() }</td>
                 <td>
                     { outcome }
-                    { for r.screen_shown.iter().map(|p| shown_period(t, p)) }
+                    { for r.screen_shown.iter().map(|p| period(
+                        (t.report_shown, t.report_shown_open), p.started_at, p.stopped_at)) }
+                    { for r.control_periods.iter().map(|p| period(
+                        (t.report_controlled, t.report_controlled_open), p.started_at, p.stopped_at)) }
                 </td>
                 <td class="report-notes">{ r.notes.clone() }</td>
                 <td class="report-recordings">
@@ -110,15 +114,20 @@ pub fn Reports(props: &ReportsProps) -> Html {
     }
 }
 
-/// One stretch of the technician showing their own screen.
-fn shown_period(t: &Texts, period: &ScreenShownPeriod) -> Html {
-    let from = browser::clock(unix_ms(period.started_at));
-    let text = match period.stopped_at {
+/// One stretch of the technician showing their own screen, or of remote
+/// control: (closed, still open) templates.
+fn period(
+    (closed, open): (&str, &str),
+    started_at: OffsetDateTime,
+    stopped_at: Option<OffsetDateTime>,
+) -> Html {
+    let from = browser::clock(unix_ms(started_at));
+    let text = match stopped_at {
         Some(to) => fill(
-            t.report_shown,
+            closed,
             &[("from", &from), ("to", &browser::clock(unix_ms(to)))],
         ),
-        None => fill(t.report_shown_open, &[("from", &from)]),
+        None => fill(open, &[("from", &from)]),
     };
     html! { <div class="report-shown">{ text }</div> }
 }

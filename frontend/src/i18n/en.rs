@@ -192,6 +192,8 @@ pub(super) const TEXTS: Texts = Texts {
     notice_showing_failed: "Your screen could not be shown.",
     report_shown: "Showed own screen {from}–{to}",
     report_shown_open: "Showing own screen since {from}",
+    report_controlled: "Controlled the computer {from}–{to}",
+    report_controlled_open: "Controlling the computer since {from}",
     subtitles: "Chat subtitles",
     subtitles_track: "Chat",
     refresh: "Refresh",

@@ -191,6 +191,8 @@ pub(super) const TEXTS: Texts = Texts {
     notice_showing_failed: "Skjermen din kunne ikke vises.",
     report_shown: "Viste egen skjerm {from}–{to}",
     report_shown_open: "Viser egen skjerm siden {from}",
+    report_controlled: "Styrte datamaskinen {from}–{to}",
+    report_controlled_open: "Styrer datamaskinen siden {from}",
     subtitles: "Chat-undertekster",
     subtitles_track: "Chat",
     refresh: "Oppdater",

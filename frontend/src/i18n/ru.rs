@@ -191,6 +191,8 @@ pub(super) const TEXTS: Texts = Texts {
     notice_showing_failed: "Не удалось показать ваш экран.",
     report_shown: "Показ своего экрана {from}–{to}",
     report_shown_open: "Показ своего экрана с {from}",
+    report_controlled: "Управление компьютером {from}–{to}",
+    report_controlled_open: "Управление компьютером с {from}",
     subtitles: "Субтитры чата",
     subtitles_track: "Чат",
     refresh: "Обновить",

@@ -259,6 +259,10 @@ pub struct Texts {
     pub report_shown: &'static str,
     /// `{from}`: a clock time.
     pub report_shown_open: &'static str,
+    /// `{from}`, `{to}`: clock times. A report's stretch of remote control.
+    pub report_controlled: &'static str,
+    /// `{from}`: a clock time.
+    pub report_controlled_open: &'static str,
     pub subtitles: &'static str,
     pub subtitles_track: &'static str,
     pub refresh: &'static str,
