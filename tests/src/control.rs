@@ -172,6 +172,33 @@ pub async fn shown(driver: &WebDriver) -> Result<Option<Shown>> {
     .await
 }
 
+/// Brings the video into view (the browser only delivers input to, and
+/// only presents frames of, what it shows) and waits until it has a
+/// picture; returns where that is drawn.
+pub async fn on_screen(driver: &WebDriver) -> Result<Shown> {
+    wait::until("the helper's screen in the console", wait::STEP, || async {
+        Ok(page::js_with::<bool>(
+            driver,
+            "const v = document.querySelector(arguments[0]);
+             if (!v) return false;
+             v.scrollIntoView({block: 'center', inline: 'center'});
+             return true;",
+            vec![json!(SCREEN)],
+        )
+        .await?
+        .then_some(()))
+    })
+    .await?;
+    wait::until_value(
+        "the helper's screen to have a picture",
+        wait::STEP,
+        || shown(driver),
+        |s| s.is_some_and(|s| s.width > 0),
+    )
+    .await?
+    .ok_or_else(|| "no picture".into())
+}
+
 /// The colour of desktop pixel (`x`, `y`) in the video's current frame, as
 /// `0xRRGGBB` (`None` before the first frame).
 pub async fn pixel(driver: &WebDriver, x: u32, y: u32) -> Result<Option<u32>> {

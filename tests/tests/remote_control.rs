@@ -28,32 +28,6 @@ use thirtyfour::WebDriver;
 /// The test window's place on the 1280×720 desktop.
 const WIN: (i16, i16, u16, u16) = (200, 150, 600, 400);
 
-/// Waits for the geometry of a video that has a picture.
-async fn picture(tech: &WebDriver) -> Result<Shown> {
-    // Into view: the browser only delivers input to what it shows.
-    wait::until("the helper's screen in the console", wait::STEP, || async {
-        Ok(page::js_with::<bool>(
-            tech,
-            "const v = document.querySelector(arguments[0]);
-             if (!v) return false;
-             v.scrollIntoView({block: 'center', inline: 'center'});
-             return true;",
-            vec![serde_json::json!(SCREEN)],
-        )
-        .await?
-        .then_some(()))
-    })
-    .await?;
-    wait::until_value(
-        "the helper's screen in the console",
-        wait::STEP,
-        || control::shown(tech),
-        |s| s.is_some_and(|s| s.width > 0),
-    )
-    .await?
-    .ok_or_else(|| "no picture".into())
-}
-
 /// Waits until the window has received an event `pick` accepts.
 async fn received<T: std::fmt::Debug>(
     window: &TestWindow,
@@ -93,7 +67,7 @@ async fn click_lands(
     window.clear();
     let desktop = ((WIN.0 + local.0) as u32, (WIN.1 + local.1) as u32);
     // Measured now: focus and tools around the video may have moved it.
-    let at = picture(tech).await?;
+    let at = control::on_screen(tech).await?;
     control::click(tech, at, desktop.0, desktop.1).await?;
     let got = received(window, "a left click in the test window", |e| {
         first_press(e, 1)
@@ -121,7 +95,7 @@ async fn controlled(
     allowed_at: Instant,
 ) -> Result<()> {
     let (tech, cust) = (&stage.technician, &stage.customer);
-    let at = picture(tech).await?;
+    let at = control::on_screen(tech).await?;
     if (at.width, at.height) != (1280, 720) {
         return Err(format!(
             "the helper's picture is {}x{}, not 1280x720",
@@ -176,7 +150,7 @@ async fn controlled(
         (WIN.0 as u32 + 100, WIN.1 as u32 + 100),
         (WIN.0 as u32 + 400, WIN.1 as u32 + 250),
     );
-    control::drag(tech, picture(tech).await?, from, to, 10).await?;
+    control::drag(tech, control::on_screen(tech).await?, from, to, 10).await?;
     let release = received(window, "the end of a drag", |e| {
         e.iter().find_map(|e| match e {
             XEvent::Release { button: 1, x, y } => Some((*x, *y)),
@@ -204,7 +178,14 @@ async fn controlled(
 
     // The wheel: one notch down is button 5.
     window.clear();
-    control::wheel(tech, picture(tech).await?, middle.0, middle.1, 100.0).await?;
+    control::wheel(
+        tech,
+        control::on_screen(tech).await?,
+        middle.0,
+        middle.1,
+        100.0,
+    )
+    .await?;
     received(window, "a wheel notch down (button 5)", |e| {
         first_press(e, 5)
     })
@@ -240,7 +221,7 @@ async fn controlled(
     window.clear();
     control::click(
         tech,
-        picture(tech).await?,
+        control::on_screen(tech).await?,
         WIN.0 as u32 + 20,
         WIN.1 as u32 + 20,
     )
@@ -252,7 +233,7 @@ async fn controlled(
     .await?;
     control::click(
         tech,
-        picture(tech).await?,
+        control::on_screen(tech).await?,
         WIN.0 as u32 + 500,
         WIN.1 as u32 + 300,
     )
