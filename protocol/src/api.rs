@@ -101,27 +101,24 @@ pub struct SessionReport {
     pub control_periods: Vec<ControlPeriod>,
 }
 
-/// One stretch of the technician showing their screen to the customer.
+/// One stretch of time in a session: the technician's screen shown to the
+/// customer, or remote control.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScreenShownPeriod {
+pub struct Period {
     #[serde(with = "time::serde::rfc3339")]
     pub started_at: OffsetDateTime,
-    /// `None` while it is still being shown; a session's end ends it.
+    /// `None` while it goes on; a session's end ends it.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub stopped_at: Option<OffsetDateTime>,
 }
 
+/// One stretch of the technician showing their screen to the customer.
+pub type ScreenShownPeriod = Period;
+
 /// One stretch of remote control: from the helper joining or the
 /// technician choosing Control, to View only, the helper leaving or the
 /// session's end.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ControlPeriod {
-    #[serde(with = "time::serde::rfc3339")]
-    pub started_at: OffsetDateTime,
-    /// `None` while control goes on; a session's end ends it.
-    #[serde(default, with = "time::serde::rfc3339::option")]
-    pub stopped_at: Option<OffsetDateTime>,
-}
+pub type ControlPeriod = Period;
 
 /// `POST /api/sessions/{id}/recordings/{rec}/chat`: one chat line said
 /// while the recording ran, kept as a subtitle of the video.

@@ -5,6 +5,7 @@ use protocol::ws::EndReason;
 use protocol::{ErrorCode, ServerMessage, SessionId};
 
 use super::{ConnId, Hub, Outbox, Refusal};
+use crate::store::Stretch;
 
 impl Hub {
     /// A technician picks a waiting session from the queue. The session is
@@ -137,7 +138,7 @@ impl Hub {
         let controlled = session.helper.socket.is_some();
         self.shared.db.spawn(move |store| {
             if controlled {
-                store.control_stopped(id, now)?;
+                store.stretch_stopped(Stretch::Control, id, now)?;
             }
             for scope in sharing {
                 store.add_consent_event(

@@ -7,6 +7,7 @@ use protocol::{ErrorCode, SessionId};
 
 use super::relay::console_session;
 use super::{ConnId, Hub, Refusal};
+use crate::store::Stretch;
 
 impl Hub {
     /// The console started (`showing`) or stopped showing its screen.
@@ -39,9 +40,9 @@ impl Hub {
             .db
             .call(move |store| {
                 if showing {
-                    store.screen_shown_started(id, now)
+                    store.stretch_started(Stretch::ScreenShown, id, now)
                 } else {
-                    store.screen_shown_stopped(id, now)
+                    store.stretch_stopped(Stretch::ScreenShown, id, now)
                 }
             })
             .await;

@@ -13,14 +13,13 @@
 //!   transfers): one table family each.
 
 mod activity;
-mod control_periods;
 mod logins;
+mod periods;
 mod pins;
 mod recording_chat;
 mod recordings;
 mod reports;
 mod schema;
-mod screen_shown;
 mod technicians;
 mod worker;
 
@@ -34,6 +33,7 @@ use time::OffsetDateTime;
 use crate::pin_secret::PinSecret;
 
 pub use logins::LoginSession;
+pub use periods::Stretch;
 pub use pins::{PinRecord, PinState};
 pub use recording_chat::RecordedLine;
 pub use recordings::{OpenRecording, SessionRecordings};

@@ -7,7 +7,7 @@ use protocol::ws::{ConsentScope, EndReason, SessionStatus};
 use rusqlite::{OptionalExtension, Row, params};
 use time::OffsetDateTime;
 
-use super::{Result, Store, exec_on, from_unix, query_row_on, to_unix};
+use super::{Result, Store, Stretch, exec_on, from_unix, query_row_on, to_unix};
 
 /// What is known when a customer joins.
 #[derive(Debug, Clone)]
@@ -180,8 +180,8 @@ impl Store {
         report.consent = self.consent_events(id)?;
         report.recordings = self.recordings_of_session(id)?;
         report.transfers = self.transfers(id)?;
-        report.screen_shown = self.screen_shown_of_session(id)?;
-        report.control_periods = self.control_periods_of_session(id)?;
+        report.screen_shown = self.stretches(Stretch::ScreenShown, id)?;
+        report.control_periods = self.stretches(Stretch::Control, id)?;
         Ok(Some(report))
     }
 
@@ -199,8 +199,8 @@ impl Store {
             report.consent = self.consent_events(report.id)?;
             report.recordings = self.recordings_of_session(report.id)?;
             report.transfers = self.transfers(report.id)?;
-            report.screen_shown = self.screen_shown_of_session(report.id)?;
-            report.control_periods = self.control_periods_of_session(report.id)?;
+            report.screen_shown = self.stretches(Stretch::ScreenShown, report.id)?;
+            report.control_periods = self.stretches(Stretch::Control, report.id)?;
         }
         Ok(reports)
     }

@@ -7,6 +7,7 @@ use protocol::{ErrorCode, SessionId};
 use super::super::relay::console_session;
 use super::super::{ConnId, Hub, Refusal};
 use super::tell_control_mode;
+use crate::store::Stretch;
 
 impl Hub {
     /// `control_mode` from the console running the session. Memory first,
@@ -31,9 +32,9 @@ impl Hub {
             session.helper.controlling = controlling;
             self.shared.db.spawn(move |store| {
                 if controlling {
-                    store.control_started(id, now)
+                    store.stretch_started(Stretch::Control, id, now)
                 } else {
-                    store.control_stopped(id, now)
+                    store.stretch_stopped(Stretch::Control, id, now)
                 }
             });
         }

@@ -13,6 +13,7 @@ use super::super::consent::tell_both;
 use super::super::session::LiveSession;
 use super::super::{CloseCause, ConnId, Hub};
 use super::{Tickets, tell_browsers, tell_control_mode};
+use crate::store::Stretch;
 
 impl Hub {
     /// The helper's socket closed, or the helper said `leave`: both
@@ -89,7 +90,7 @@ impl Hub {
             let id = session.id;
             self.shared
                 .db
-                .spawn(move |store| store.control_stopped(id, now));
+                .spawn(move |store| store.stretch_stopped(Stretch::Control, id, now));
             tell_control_mode(session);
         }
         tell_browsers(session, HelperStatus::Left, None);

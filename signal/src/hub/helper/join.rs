@@ -9,6 +9,7 @@ use super::super::{Hub, Outbox, Refusal};
 use super::{tell_browsers, tell_control_mode};
 use crate::client_addr::AddrKey;
 use crate::names::clean_display_name;
+use crate::store::Stretch;
 
 /// Most characters of a helper's "why I cannot control this computer"
 /// that both people get to read.
@@ -81,7 +82,7 @@ impl Hub {
         session.helper.controlling = true;
         self.shared
             .db
-            .spawn(move |store| store.control_started(id, now));
+            .spawn(move |store| store.stretch_started(Stretch::Control, id, now));
         helper.send(ServerMessage::HelperJoined {
             session: id,
             technician: session.technician.clone(),
